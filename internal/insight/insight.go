@@ -1,0 +1,63 @@
+// Package insight validates and builds Microsoft Graph usedInsight payloads.
+//
+// The same code runs natively, in the browser and in the Worker (both WebAssembly), so a payload
+// the playground accepts is exactly a payload the server accepts. The payload is read with gjson
+// and written with sjson; nothing is unmarshalled into Go structs.
+package insight
+
+// Limits of a usedInsight payload.
+const (
+	MaxBodyBytes  = 64 << 10 // largest accepted body, in bytes
+	MaxDepth      = 8        // deepest nesting of objects and arrays
+	MaxIDLen      = 512      // longest id, in characters
+	MaxURLLen     = 2048     // longest URL member, in characters
+	MaxStringLen  = 4096     // longest other string member, in characters
+	MaxProblems   = 100      // problems reported before the rest are summed up in one
+	TypeUsed      = "microsoft.graph.usedInsight"
+	TypeUsage     = "microsoft.graph.usageDetails"
+	TypeVisual    = "microsoft.graph.resourceVisualization"
+	TypeReference = "microsoft.graph.resourceReference"
+)
+
+// Severity tells whether a problem blocks a create.
+type Severity uint8
+
+// The severities of a Problem.
+const (
+	Error   Severity = iota // the payload is rejected
+	Warning                 // the payload is accepted; the value is probably not what was meant
+)
+
+// String returns "error" or "warning".
+func (s Severity) String() string {
+	if s == Warning {
+		return "warning"
+	}
+	return "error"
+}
+
+// Problem is one thing wrong with a payload.
+type Problem struct {
+	Severity Severity
+	Code     string // stable machine-readable code, such as "invalidDateTime"
+	Path     string // JSON path of the member, such as "lastUsed.lastAccessedDateTime"; "" for the body
+	Message  string // what is wrong, for a person
+	Offset   int    // byte offset in the text where the offending value (or member name) starts
+	Line     int    // 1-based line of Offset
+	Column   int    // 1-based column of Offset, in UTF-16 code units as editors and JavaScript count
+}
+
+// Report is the outcome of Validate: every problem found, in the order of the text.
+type Report struct {
+	Problems []Problem
+}
+
+// Valid reports whether the payload has no errors (warnings do not count).
+func (r Report) Valid() bool {
+	for i := range r.Problems {
+		if r.Problems[i].Severity == Error {
+			return false
+		}
+	}
+	return true
+}
