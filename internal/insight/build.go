@@ -31,6 +31,9 @@ var FieldPaths = []string{
 	"resourceReference.type",
 }
 
+// odataTypePath is "@odata.type" as an sjson path: '@' and '.' escaped, else sjson ignores it.
+const odataTypePath = `\@odata\.type`
+
 // objects lists the nested objects Build always writes, with their OData types, in seed order.
 var objects = []struct{ name, odataType string }{
 	{"lastUsed", TypeUsage},
@@ -43,18 +46,22 @@ var objects = []struct{ name, odataType string }{
 // The three nested objects are always written, so a complete set of fields validates.
 func Build(f Fields, odataTypes bool) []byte {
 	out := []byte("{}")
-	set := func(path, value string) { out, _ = sjson.SetBytes(out, path, value) }
-	setRaw := func(path, raw string) { out, _ = sjson.SetRawBytes(out, path, []byte(raw)) }
+	var err error
+	set := func(path string, value any) {
+		if out, err = sjson.SetBytes(out, path, value); err != nil {
+			panic("insight: Build: " + err.Error()) // the paths are constants: a bug, not input
+		}
+	}
 	if odataTypes {
-		set(`@odata\.type`, "#"+TypeUsed)
+		set(odataTypePath, "#"+TypeUsed)
 	}
 	if id := f["id"]; id != "" {
 		set("id", id)
 	}
 	for _, o := range objects {
-		setRaw(o.name, "{}")
+		set(o.name, struct{}{})
 		if odataTypes {
-			set(o.name+`.@odata\.type`, o.odataType)
+			set(o.name+"."+odataTypePath, o.odataType)
 		}
 		for _, p := range FieldPaths {
 			if v := f[p]; v != "" && strings.HasPrefix(p, o.name+".") {
@@ -77,12 +84,13 @@ func FieldsOf(text []byte) Fields {
 	return f
 }
 
-// Format returns the JSON text indented by two spaces, members in their order, strings as written.
+// Format returns the JSON text indented by two spaces, as JSON.stringify(v, null, 2) lays it
+// out, but with members in their order and strings exactly as written.
 func Format(text []byte) ([]byte, error) {
 	if err := jsoncheck.Check(text, 0); err != nil {
 		return nil, err
 	}
-	out := pretty.PrettyOptions(text, &pretty.Options{Width: 80, Indent: "  "})
+	out := pretty.PrettyOptions(text, &pretty.Options{Indent: "  "})
 	return out[:len(out)-1], nil // drop the final newline
 }
 

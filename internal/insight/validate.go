@@ -336,6 +336,9 @@ func checkID(s string) string {
 			return "the id may hold only A-Z a-z 0-9 - _ . ~, got " + strconv.QuoteRune(r) + " at character " + strconv.Itoa(utf8.RuneCountInString(s[:i])+1)
 		}
 	}
+	if s == "." || s == ".." {
+		return "the id " + quote(s) + " cannot be addressed in a URL path"
+	}
 	if len(s) > MaxIDLen {
 		return "the id has " + strconv.Itoa(len(s)) + " characters; at most " + strconv.Itoa(MaxIDLen) + " are allowed"
 	}
@@ -346,7 +349,8 @@ func isIDChar(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~'
 }
 
-// ValidID reports whether s is an id the service accepts: 1 to 512 of A-Z a-z 0-9 - _ . ~.
+// ValidID reports whether s is an id the service accepts: 1 to 512 of A-Z a-z 0-9 - _ . ~,
+// but not "." or "..", which URL paths cannot carry.
 func ValidID(s string) bool { return checkID(s) == "" }
 
 // locate fills in the line and column of every problem and puts them in text order.

@@ -214,6 +214,9 @@ var (
 		"Visio", "Publisher", "Project", "Access", "Mail", "Csv", "Archive", "Xps", "Audio", "Video",
 		"Image", "Web", "Text", "Xml", "Story", "ExternalContent", "Folder", "Spsite", "Other"}
 	knownContainers = []string{"OneDriveBusiness", "Site", "Mail", "DropBox", "Box", "GDrive"}
+
+	knownTypesText      = " is not a documented resourceVisualization type (" + strings.Join(knownTypes, ", ") + ")"
+	knownContainersText = " is not a documented containerType (" + strings.Join(knownContainers, ", ") + ")"
 )
 
 func oneOf(s string, list []string) bool {
@@ -229,14 +232,14 @@ func warnType(s string) (string, string) {
 	if s == "" || oneOf(s, knownTypes) {
 		return "", ""
 	}
-	return CodeUnknownType, quote(s) + " is not a documented resourceVisualization type (" + strings.Join(knownTypes, ", ") + ")"
+	return CodeUnknownType, quote(s) + knownTypesText
 }
 
 func warnContainerType(s string) (string, string) {
 	if s == "" || oneOf(s, knownContainers) {
 		return "", ""
 	}
-	return CodeUnknownContainer, quote(s) + " is not a documented containerType (" + strings.Join(knownContainers, ", ") + ")"
+	return CodeUnknownContainer, quote(s) + knownContainersText
 }
 
 // warnMediaType accepts type/subtype with RFC 6838 names, optionally followed by ;parameters.

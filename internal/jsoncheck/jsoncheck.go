@@ -15,14 +15,14 @@ type Kind uint8
 
 // The kinds of syntax error Check reports.
 const (
-	Syntax       Kind = iota + 1 // a byte that the JSON grammar does not allow there
-	Empty                        // no JSON value at all
-	Truncated                    // the text ends inside a value
-	InvalidUTF8                  // bytes that are not UTF-8
-	ControlChar                  // a raw control character (U+0000 to U+001F) inside a string
-	TooDeep                      // objects and arrays nested deeper than allowed
-	TrailingData                 // more text after the JSON value
-	ByteOrderMark                // the text starts with a UTF-8 byte order mark
+	Syntax        Kind = iota + 1 // a byte that the JSON grammar does not allow there
+	Empty                         // no JSON value at all
+	Truncated                     // the text ends inside a value
+	InvalidUTF8                   // bytes that are not UTF-8
+	ControlChar                   // a raw control character (U+0000 to U+001F) inside a string
+	TooDeep                       // objects and arrays nested deeper than allowed
+	TrailingData                  // more text after the JSON value
+	ByteOrderMark                 // the text starts with a UTF-8 byte order mark
 )
 
 var kindNames = [...]string{"", "syntax", "empty", "truncated", "invalidUtf8", "controlCharacter", "tooDeep", "trailingData", "byteOrderMark"}
@@ -207,10 +207,24 @@ func (s *scanner) array(i int) int {
 	return len(s.data)
 }
 
+// plain marks the bytes a string may hold as they are: printable ASCII but '"' and '\\'.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // str scans the string whose opening quote is at i.
 func (s *scanner) str(i int) int {
 	d := s.data
 	for i++; i < len(d); {
+		for i < len(d) && plain[d[i]] { // the common case, kept to one test a byte
+			i++
+		}
+		if i >= len(d) {
+			break
+		}
 		c := d[i]
 		switch {
 		case c == '"':
