@@ -1,0 +1,173 @@
+package odata
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidwall/gjson"
+)
+
+func TestParseQuery(t *testing.T) {
+	tests := []struct {
+		raw     string
+		want    string // fmt of the Query, or the option at fault prefixed with "error "
+		allowed []string
+	}{
+		{"", "top=100 token= filter=[] order=1 asc=false select=[] count=false", nil},
+		{"$top=25", "top=25 token= filter=[] order=1 asc=false select=[] count=false", nil},
+		{"$top=1&$top=2", "error $top", nil},
+		{"$top=1&$TOP=2", "error $top", nil},
+		{"$TOP=7", "top=7 token= filter=[] order=1 asc=false select=[] count=false", nil},
+		{"$top=999", "top=999 token= filter=[] order=1 asc=false select=[] count=false", nil},
+		{"$top=1000", "error $top", nil},
+		{"$top=0", "error $top", nil},
+		{"$top=-5", "error $top", nil},
+		{"$top=99999999999999999999999", "error $top", nil},
+		{"$top=ten", "error $top", nil},
+		{"$top=", "error $top", nil},
+		{"$skiptoken=abc", "top=100 token=abc filter=[] order=1 asc=false select=[] count=false", nil},
+		{"$skiptoken=", "error $skiptoken", nil},
+		{"$count=true", "top=100 token= filter=[] order=1 asc=false select=[] count=true", nil},
+		{"$count=TRUE", "top=100 token= filter=[] order=1 asc=false select=[] count=true", nil},
+		{"$count=false", "top=100 token= filter=[] order=1 asc=false select=[] count=false", nil},
+		{"$count=yes", "error $count", nil},
+		{"$orderby=LastUsed/LastAccessedDateTime%20desc", "top=100 token= filter=[] order=1 asc=false select=[] count=false", nil},
+		{"$orderby=lastused/lastaccesseddatetime+ASC", "top=100 token= filter=[] order=1 asc=true select=[] count=false", nil},
+		{"$orderby=LastUsed/LastModifiedDateTime", "top=100 token= filter=[] order=2 asc=true select=[] count=false", nil},
+		{"$orderby=LastUsed/LastModifiedDateTime desc", "top=100 token= filter=[] order=2 asc=false select=[] count=false", nil},
+		{"$orderby=id", "error $orderby", nil},
+		{"$orderby=ResourceVisualization/Type", "error $orderby", nil},
+		{"$orderby=LastUsed/LastAccessedDateTime sideways", "error $orderby", nil},
+		{"$orderby=", "error $orderby", nil},
+		{"$select=lastUsed", "top=100 token= filter=[] order=1 asc=false select=[id lastUsed] count=false", nil},
+		{"$select=resourceReference,ID, lastused", "top=100 token= filter=[] order=1 asc=false select=[id lastUsed resourceReference] count=false", nil},
+		{"$select=resource", "error $select", nil},
+		{"$select=", "error $select", nil},
+		{"$select=lastUsed,", "error $select", nil},
+		{"$filter=ResourceVisualization/Type eq 'Word'", "top=100 token= filter=[{3 Word}] order=1 asc=false select=[] count=false", nil},
+		{"$filter=resourcevisualization/type%20EQ%20'Word'", "top=100 token= filter=[{3 Word}] order=1 asc=false select=[] count=false", nil},
+		{"$filter=ResourceVisualization/containerType eq 'Site' and resourceReference/type eq 'microsoft.graph.driveItem'", "top=100 token= filter=[{4 Site} {5 microsoft.graph.driveItem}] order=1 asc=false select=[] count=false", nil},
+		{"$filter=ResourceVisualization/Type eq 'O''Brien''s'", "top=100 token= filter=[{3 O'Brien's}] order=1 asc=false select=[] count=false", nil},
+		{"$filter=ResourceVisualization/Type eq ''", "top=100 token= filter=[{3 }] order=1 asc=false select=[] count=false", nil},
+		{"$filter=ResourceVisualization/Type eq 'a and b'", "top=100 token= filter=[{3 a and b}] order=1 asc=false select=[] count=false", nil},
+		{"$filter=ResourceVisualization/Type eq 'Word", "error $filter", nil},
+		{"$filter=ResourceVisualization/Type ne 'Word'", "error $filter", nil},
+		{"$filter=ResourceVisualization/Title eq 'x'", "error $filter", nil},
+		{"$filter=ResourceVisualization/Type eq Word", "error $filter", nil},
+		{"$filter=ResourceVisualization/Type eq 'a' or ResourceVisualization/containerType eq 'b'", "error $filter", nil},
+		{"$filter=ResourceVisualization/Type eq 'a' and ResourceVisualization/type eq 'b'", "error $filter", nil},
+		{"$filter=(ResourceVisualization/Type eq 'a'", "error $filter", nil},
+		{"$filter=ResourceVisualization/Type eq 'a' and", "error $filter", nil},
+		{"$filter=", "error $filter", nil},
+		{"$skip=5", "error $skip", nil},
+		{"$expand=resource", "error $expand", nil},
+		{"$search=x", "error $search", nil},
+		{"$format=json", "error $format", nil},
+		{"top=5&foo=bar", "top=100 token= filter=[] order=1 asc=false select=[] count=false", nil},
+		{"%zz", "error ", nil},
+		{"$top=5", "error $top", []string{"$filter"}},
+		{"$filter=ResourceVisualization/Type eq 'Word'", "top=100 token= filter=[{3 Word}] order=1 asc=false select=[] count=false", []string{"$filter"}},
+	}
+	for _, tt := range tests {
+		allowed := tt.allowed
+		if allowed == nil {
+			allowed = ListOptions
+		}
+		q, err := ParseQuery(tt.raw, allowed...)
+		var got string
+		if err != nil {
+			qe := err.(*QueryError)
+			got = "error " + qe.Option
+			if qe.Message == "" {
+				t.Errorf("%q: empty message", tt.raw)
+			}
+		} else {
+			got = fmt.Sprintf("top=%d token=%s filter=%v order=%d asc=%v select=%v count=%v", q.Top, q.SkipToken, q.Filter, q.OrderBy, q.Asc, q.Select, q.Count)
+			got = strings.Replace(got, "filter=[]", "filter=[]", 1)
+		}
+		if got != tt.want {
+			t.Errorf("ParseQuery(%q)\n got %s\nwant %s", tt.raw, got, tt.want)
+		}
+	}
+}
+
+func TestQueryErrorsNameTheOption(t *testing.T) {
+	for raw, want := range map[string]string{
+		"$skip=1":                  "'$skip'",
+		"$top=0":                   "$top",
+		"$select=nope":             "'nope'",
+		"$filter=Title eq 'x'":     "'Title'",
+		"$orderby=Title":           "'Title'",
+		"$top=1&$top=2":            "more than once",
+		"$filter=x%20eq%20%27\xff": "$filter",
+	} {
+		_, err := ParseQuery(raw, ListOptions...)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseQuery(%q) = %v, want a message with %q", raw, err, want)
+		}
+	}
+}
+
+func TestErrorBody(t *testing.T) {
+	e := &Error{Status: 400, Code: "invalidRequest", Message: `bad "x" </script>`, Target: "lastUsed",
+		Details: []Detail{{"invalidDateTime", "expected a date", "lastUsed.lastAccessedDateTime"}, {"unknownMember", "no", "x"}}}
+	b := e.Body(time.Date(2026, 11, 29, 8, 21, 34, 5, time.UTC), "req-1", "client-1")
+	if !gjson.ValidBytes(b) {
+		t.Fatalf("invalid JSON: %s", b)
+	}
+	for path, want := range map[string]string{
+		"error.code":                         "invalidRequest",
+		"error.message":                      `bad "x" </script>`,
+		"error.target":                       "lastUsed",
+		"error.details.#":                    "2",
+		"error.details.0.target":             "lastUsed.lastAccessedDateTime",
+		"error.details.1.code":               "unknownMember",
+		"error.innerError.date":              "2026-11-29T08:21:34",
+		"error.innerError.request-id":        "req-1",
+		"error.innerError.client-request-id": "client-1",
+	} {
+		if got := gjson.GetBytes(b, path).String(); got != want {
+			t.Errorf("%s = %q, want %q in %s", path, got, want, b)
+		}
+	}
+	plain := (&Error{Status: 404, Code: "itemNotFound", Message: "gone"}).Body(time.Now(), "r", "c")
+	if gjson.GetBytes(plain, "error.target").Exists() || gjson.GetBytes(plain, "error.details").Exists() {
+		t.Errorf("empty target and details should be left out: %s", plain)
+	}
+}
+
+func TestContextURL(t *testing.T) {
+	tests := []struct {
+		root, user string
+		sel        []string
+		suffix     string
+		want       string
+	}{
+		{"https://h/v1.0", "c74dcd16-d8af-4df8-9621-d123b58de3e6", nil, "", "https://h/v1.0/$metadata#users('c74dcd16-d8af-4df8-9621-d123b58de3e6')/insights/used"},
+		{"http://127.0.0.1:8787", "alice", []string{"id", "lastUsed"}, "", "http://127.0.0.1:8787/$metadata#users('alice')/insights/used(id,lastUsed)"},
+		{"https://h/beta", "o'neil@x.com", nil, "/$entity", "https://h/beta/$metadata#users('o''neil@x.com')/insights/used/$entity"},
+		{"https://h", "a b#cé", nil, "", "https://h/$metadata#users('a%20b%23c%C3%A9')/insights/used"},
+	}
+	for _, tt := range tests {
+		if got := ContextURL(tt.root, tt.user, tt.sel, tt.suffix); got != tt.want {
+			t.Errorf("ContextURL = %s, want %s", got, tt.want)
+		}
+	}
+}
+
+func FuzzParseQuery(f *testing.F) {
+	for _, s := range []string{"$top=5", "$filter=ResourceVisualization/Type eq 'O''B' and resourceReference/type eq 'x'", "$select=id,lastUsed", "$orderby=LastUsed/LastModifiedDateTime desc", "%", "$filter='"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := ParseQuery(raw, ListOptions...)
+		if err != nil {
+			return
+		}
+		if q.Top < 1 || q.Top > MaxTop || len(q.Filter) > 3 || len(q.Select) > len(Selectable) {
+			t.Fatalf("ParseQuery(%q) = %+v", raw, q)
+		}
+	})
+}

@@ -1,0 +1,265 @@
+// Package odata holds the pieces of the OData protocol this service speaks: the list query
+// options, the error envelope and the context URLs.
+package odata
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Property names a member that $filter and $orderby may use.
+type Property uint8
+
+// The properties of a usedInsight that queries may name.
+const (
+	LastAccessed  Property = iota + 1 // LastUsed/LastAccessedDateTime
+	LastModified                      // LastUsed/LastModifiedDateTime
+	Type                              // ResourceVisualization/Type
+	ContainerType                     // ResourceVisualization/containerType
+	ReferenceType                     // resourceReference/type
+)
+
+var propertyPaths = map[string]Property{
+	"lastused/lastaccesseddatetime":       LastAccessed,
+	"lastused/lastmodifieddatetime":       LastModified,
+	"resourcevisualization/type":          Type,
+	"resourcevisualization/containertype": ContainerType,
+	"resourcereference/type":              ReferenceType,
+}
+
+// Selectable lists the members $select may name, in the order responses carry them.
+var Selectable = []string{"id", "lastUsed", "resourceVisualization", "resourceReference"}
+
+// Eq is one `property eq 'value'` clause of a $filter.
+type Eq struct {
+	Property Property
+	Value    string
+}
+
+// Query holds the query options of a list request.
+type Query struct {
+	Top       int      // $top: 1 to 999; DefaultTop when absent
+	SkipToken string   // $skiptoken, opaque
+	Filter    []Eq     // $filter clauses, joined by and; each property at most once
+	OrderBy   Property // $orderby: LastAccessed (the default) or LastModified
+	Asc       bool     // $orderby direction; newest first by default
+	Select    []string // $select: canonical member names in Selectable order; nil for all
+	Count     bool     // $count=true
+}
+
+// Page size limits.
+const (
+	DefaultTop = 100
+	MaxTop     = 999
+)
+
+// QueryError is a query option the service cannot honour; the API answers 400.
+type QueryError struct {
+	Option  string // the option at fault, such as "$top"
+	Message string
+}
+
+func (e *QueryError) Error() string { return e.Message }
+
+func bad(option, format string) *QueryError { return &QueryError{option, format} }
+
+// ParseQuery reads the OData options of a raw query string. Option names are matched without
+// regard to case, as Graph does; parameters that do not start with '$' are ignored.
+// allowed names the options the request may carry (for example only "$filter" on $count).
+func ParseQuery(rawQuery string, allowed ...string) (Query, error) {
+	q := Query{Top: DefaultTop, OrderBy: LastAccessed}
+	values, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return q, bad("", "The query string is malformed: "+err.Error())
+	}
+	// Go through the options in a fixed order so the same query always gives the same error.
+	names := make([]string, 0, len(values))
+	for name := range values {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	seen := map[string]bool{}
+	for _, name := range names {
+		if !strings.HasPrefix(name, "$") {
+			continue
+		}
+		opt := strings.ToLower(name)
+		vals := values[name]
+		if len(vals) > 1 || seen[opt] {
+			return q, bad(opt, "Query option '"+opt+"' was specified more than once, but it must be specified at most once.")
+		}
+		seen[opt] = true
+		if !slices.Contains(allowed, opt) {
+			if slices.Contains(ListOptions, opt) {
+				return q, bad(opt, "Query option '"+opt+"' is not allowed on this request.")
+			}
+			return q, bad(opt, "Query option '"+name+"' is not supported.")
+		}
+		v := vals[0]
+		var qe *QueryError
+		switch opt {
+		case "$top":
+			qe = q.parseTop(v)
+		case "$skiptoken":
+			if v == "" {
+				qe = bad(opt, "Invalid $skiptoken: it is empty.")
+			}
+			q.SkipToken = v
+		case "$filter":
+			qe = q.parseFilter(v)
+		case "$orderby":
+			qe = q.parseOrderBy(v)
+		case "$select":
+			qe = q.parseSelect(v)
+		case "$count":
+			switch strings.ToLower(v) {
+			case "true":
+				q.Count = true
+			case "false":
+			default:
+				qe = bad(opt, "Invalid value '"+v+"' for $count: expected true or false.")
+			}
+		}
+		if qe != nil {
+			return q, qe
+		}
+	}
+	return q, nil
+}
+
+// ListOptions are the options a list request may carry.
+var ListOptions = []string{"$top", "$skiptoken", "$filter", "$orderby", "$select", "$count"}
+
+func (q *Query) parseTop(v string) *QueryError {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 1 || n > MaxTop {
+		return bad("$top", "Invalid value '"+clip(v)+"' for $top: expected a whole number from 1 to "+strconv.Itoa(MaxTop)+".")
+	}
+	q.Top = n
+	return nil
+}
+
+func (q *Query) parseOrderBy(v string) *QueryError {
+	fields := strings.Fields(v)
+	if len(fields) == 0 || len(fields) > 2 {
+		return bad("$orderby", "Invalid $orderby '"+clip(v)+"': expected LastUsed/LastAccessedDateTime or LastUsed/LastModifiedDateTime, then asc or desc.")
+	}
+	p := propertyPaths[strings.ToLower(fields[0])]
+	if p != LastAccessed && p != LastModified {
+		return bad("$orderby", "Ordering by '"+clip(fields[0])+"' is not supported: use LastUsed/LastAccessedDateTime or LastUsed/LastModifiedDateTime.")
+	}
+	q.OrderBy, q.Asc = p, true // OData's default direction is ascending
+	if len(fields) == 2 {
+		switch strings.ToLower(fields[1]) {
+		case "asc":
+		case "desc":
+			q.Asc = false
+		default:
+			return bad("$orderby", "Invalid $orderby direction '"+clip(fields[1])+"': expected asc or desc.")
+		}
+	}
+	return nil
+}
+
+func (q *Query) parseSelect(v string) *QueryError {
+	want := map[string]bool{"id": true}
+	for _, item := range strings.Split(v, ",") {
+		item = strings.TrimSpace(item)
+		found := false
+		for _, name := range Selectable {
+			if strings.EqualFold(item, name) {
+				want[name], found = true, true
+			}
+		}
+		if !found {
+			return bad("$select", "Could not find a property named '"+clip(item)+"' on type 'microsoft.graph.usedInsight'.")
+		}
+	}
+	q.Select = q.Select[:0]
+	for _, name := range Selectable {
+		if want[name] {
+			q.Select = append(q.Select, name)
+		}
+	}
+	return nil
+}
+
+// parseFilter reads `path eq 'value' [and path eq 'value']...`.
+func (q *Query) parseFilter(v string) *QueryError {
+	invalid := func(why string) *QueryError {
+		return bad("$filter", "Invalid $filter '"+clip(v)+"': "+why)
+	}
+	s := v
+	for {
+		s = strings.TrimLeft(s, " ")
+		end := strings.IndexByte(s, ' ')
+		if end < 0 {
+			return invalid("expected property eq 'value'.")
+		}
+		path := s[:end]
+		p := propertyPaths[strings.ToLower(path)]
+		if p != Type && p != ContainerType && p != ReferenceType {
+			return invalid("filtering on '" + clip(path) + "' is not supported: use ResourceVisualization/Type, ResourceVisualization/containerType or resourceReference/type.")
+		}
+		s = strings.TrimLeft(s[end:], " ")
+		if len(s) < 3 || !strings.EqualFold(s[:3], "eq ") {
+			return invalid("only the eq operator is supported.")
+		}
+		s = strings.TrimLeft(s[3:], " ")
+		if s == "" || s[0] != '\'' {
+			return invalid("expected a string in single quotes after eq.")
+		}
+		value, rest, ok := literal(s)
+		if !ok {
+			return invalid("the string is not closed with a single quote.")
+		}
+		for _, c := range q.Filter {
+			if c.Property == p {
+				return invalid("'" + path + "' appears more than once.")
+			}
+		}
+		q.Filter = append(q.Filter, Eq{p, value})
+		s = strings.TrimLeft(rest, " ")
+		if s == "" {
+			return nil
+		}
+		if len(s) < 4 || !strings.EqualFold(s[:4], "and ") {
+			return invalid("clauses must be joined with and.")
+		}
+		s = s[4:]
+	}
+}
+
+// literal reads a single-quoted OData string at the start of s, where ” stands for '.
+func literal(s string) (value, rest string, ok bool) {
+	var b strings.Builder
+	for i := 1; i < len(s); i++ {
+		if s[i] != '\'' {
+			b.WriteByte(s[i])
+			continue
+		}
+		if i+1 < len(s) && s[i+1] == '\'' {
+			b.WriteByte('\'')
+			i++
+			continue
+		}
+		return b.String(), s[i+1:], true
+	}
+	return "", "", false
+}
+
+// clip shortens what a client sent for quoting in a message, on a character boundary.
+func clip(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= 100 {
+		return s
+	}
+	cut := 100
+	for !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
