@@ -115,8 +115,18 @@ func Validate(data []byte) Report {
 	return Report{Problems: v.problems}
 }
 
+// ValidatePatch checks a PATCH body by the rules of Validate, except that no member is required:
+// the merged record is validated whole afterwards.
+func ValidatePatch(data []byte) Report {
+	v := validator{text: data, partial: true}
+	v.run()
+	v.locate()
+	return Report{Problems: v.problems}
+}
+
 type validator struct {
 	text     []byte
+	partial  bool // a PATCH body: nothing is required
 	problems []Problem
 	dropped  int // problems not reported beyond MaxProblems
 }
@@ -193,6 +203,9 @@ func (v *validator) object(path string, obj gjson.Result, t *objectType) {
 		}
 		return true
 	})
+	if v.partial {
+		return
+	}
 	for i := range t.members {
 		if m := &t.members[i]; m.required && seen&(1<<i) == 0 {
 			v.add(Error, CodeMissingMember, join(path, m.name), obj.Index, "required member "+strconv.Quote(m.name)+" is missing")
