@@ -1,0 +1,288 @@
+// Package api is the Graph-compatible HTTP API of the service as a plain net/http handler:
+// routing, authorization, the used-insight operations and Graph's headers and errors.
+package api
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/usedinsight/usedinsight/internal/auth"
+	"github.com/usedinsight/usedinsight/internal/odata"
+	"github.com/usedinsight/usedinsight/internal/store"
+)
+
+// Config is what a Handler needs. Store and Verifier are required.
+type Config struct {
+	Store    store.Store
+	Verifier *auth.Verifier
+	// DevSecret, when set, enables POST /dev/token, which issues HS256 tokens signed with it.
+	// Only for local development (DEV_TOKENS=1).
+	DevSecret string
+	// AllowedOrigins lists the origins that may call the API from a browser; "*" allows any.
+	// A page on the API's own origin is always allowed.
+	AllowedOrigins []string
+	// RateLimit is the sustained requests per second allowed per user, with bursts of twice
+	// that; 0 means no limit. Counted per process (per Worker isolate).
+	RateLimit float64
+	Now       func() time.Time // the clock; time.Now when nil
+	NewID     func() string    // record ids; random 22-character base64url when nil
+	Logf      func(format string, args ...any)
+}
+
+// Handler serves the API. Build it with New.
+type Handler struct {
+	c       Config
+	limiter *limiter
+}
+
+// New checks c and returns the API handler.
+func New(c Config) (*Handler, error) {
+	if c.Store == nil {
+		return nil, errors.New("api: a Store is required")
+	}
+	if c.Verifier == nil {
+		return nil, errors.New("api: a token Verifier is required")
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.NewID == nil {
+		c.NewID = newID
+	}
+	if c.Logf == nil {
+		c.Logf = log.Printf
+	}
+	h := &Handler{c: c}
+	if c.RateLimit > 0 {
+		h.limiter = newLimiter(c.RateLimit, c.Now)
+	}
+	return h, nil
+}
+
+// JSONContentType is the Content-Type of JSON responses, as Graph sends it.
+const JSONContentType = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
+
+// request is one request in flight with what the handler learned about it.
+type request struct {
+	w               http.ResponseWriter
+	r               *http.Request
+	requestID       string
+	clientRequestID string
+	root            string // service root: scheme://host plus the version prefix
+	route           route
+	user            string // whose records: the storage user
+	wrote           bool
+}
+
+// ServeHTTP answers one request.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	q := &request{w: w, r: r, requestID: newUUID()}
+	q.clientRequestID = r.Header.Get("client-request-id")
+	if !printable(q.clientRequestID, 200) {
+		q.clientRequestID = q.requestID
+	}
+	hd := w.Header()
+	hd.Set("request-id", q.requestID)
+	hd.Set("client-request-id", q.clientRequestID)
+	hd.Set("OData-Version", "4.0")
+	hd.Set("Cache-Control", "no-store")
+	defer func() {
+		if v := recover(); v != nil {
+			h.c.Logf("api: panic serving %s %s: %v", r.Method, r.URL.Path, v)
+			if !q.wrote {
+				h.fail(q, &odata.Error{Status: 500, Code: "generalException", Message: "An internal server error occurred."})
+			}
+		}
+	}()
+	h.cors(q)
+	rt, version, err := parsePath(r.URL.EscapedPath())
+	q.route = rt
+	q.root = baseURL(r) + version
+	if err != nil {
+		h.fail(q, err)
+		return
+	}
+	if r.Method == http.MethodOptions {
+		h.preflight(q)
+		return
+	}
+	if !rt.allows(r.Method) {
+		w.Header().Set("Allow", rt.allow())
+		h.fail(q, &odata.Error{Status: 405, Code: "notAllowed", Message: "The HTTP method '" + clipText(r.Method) + "' is not allowed on " + rt.describe() + "."})
+		return
+	}
+	if rt.kind == routeDevToken {
+		h.devToken(q)
+		return
+	}
+	if !h.authorize(q) {
+		return
+	}
+	if h.limiter != nil {
+		if wait := h.limiter.take(q.user); wait > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
+			h.fail(q, &odata.Error{Status: 429, Code: "activityLimitReached", Message: "The request has been throttled. Retry after the time in Retry-After."})
+			return
+		}
+	}
+	switch rt.kind {
+	case routeCollection:
+		if r.Method == http.MethodGet {
+			h.list(q)
+		} else {
+			h.create(q)
+		}
+	case routeRef:
+		h.create(q)
+	case routeCount:
+		h.count(q)
+	case routeItem:
+		switch r.Method {
+		case http.MethodGet:
+			h.get(q)
+		case http.MethodPatch:
+			h.patch(q)
+		case http.MethodDelete:
+			h.delete(q)
+		}
+	}
+}
+
+// authorize verifies the token, resolves whose records the route names and checks the
+// permission the method needs. It answers the request itself when the caller may not proceed.
+func (h *Handler) authorize(q *request) bool {
+	p, err := h.c.Verifier.Verify(q.r.Header.Get("Authorization"))
+	if err != nil {
+		q.w.Header().Set("WWW-Authenticate", `Bearer realm="usedinsight", error="invalid_token"`)
+		msg := "Access token validation failure."
+		var ae *auth.Error
+		if errors.As(err, &ae) {
+			msg = ae.Message
+		}
+		h.fail(q, &odata.Error{Status: 401, Code: "InvalidAuthenticationToken", Message: msg})
+		return false
+	}
+	switch {
+	case q.route.me && p.Application:
+		h.fail(q, &odata.Error{Status: 400, Code: "invalidRequest", Message: "/me request is only valid with delegated authentication flow."})
+		return false
+	case q.route.me:
+		q.user = p.User
+	case p.Application:
+		q.user = q.route.user
+	case p.Is(q.route.user):
+		q.user = p.User // /users/{upn} and /me reach the same records
+	default:
+		h.fail(q, &odata.Error{Status: 403, Code: "accessDenied", Message: "Access is denied: a delegated token may only reach its own user's insights."})
+		return false
+	}
+	write := q.r.Method != http.MethodGet && q.r.Method != http.MethodHead
+	if write && !p.CanWrite() || !write && !p.CanRead() {
+		need := auth.PermissionRead + " or " + auth.PermissionReadWrite
+		if write {
+			need = auth.PermissionReadWrite
+		}
+		h.fail(q, &odata.Error{Status: 403, Code: "accessDenied", Message: "Insufficient privileges to complete the operation: the token needs " + need + "."})
+		return false
+	}
+	return true
+}
+
+// fail writes a Graph error response.
+func (h *Handler) fail(q *request, e *odata.Error) {
+	if e.Status == 503 && q.w.Header().Get("Retry-After") == "" {
+		q.w.Header().Set("Retry-After", "5")
+	}
+	body := e.Body(h.c.Now(), q.requestID, q.clientRequestID)
+	h.write(q, e.Status, JSONContentType, body)
+}
+
+func (h *Handler) write(q *request, status int, contentType string, body []byte) {
+	q.wrote = true
+	if body != nil {
+		q.w.Header().Set("Content-Type", contentType)
+		q.w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	}
+	q.w.WriteHeader(status)
+	if body != nil && q.r.Method != http.MethodHead {
+		q.w.Write(body)
+	}
+}
+
+// storeFailed answers a storage error that is not one of the store's own answers.
+func (h *Handler) storeFailed(q *request, err error) {
+	h.c.Logf("api: storage failed for %s %s: %v", q.r.Method, q.r.URL.Path, err)
+	h.fail(q, &odata.Error{Status: 503, Code: "serviceNotAvailable", Message: "The storage is unavailable. Retry after the time in Retry-After."})
+}
+
+// baseURL is the scheme and host the client used.
+func baseURL(r *http.Request) string {
+	if r.URL.IsAbs() {
+		return r.URL.Scheme + "://" + r.URL.Host
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func newUUID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40 // version 4
+	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
+	var s [36]byte
+	hex.Encode(s[0:8], b[0:4])
+	hex.Encode(s[9:13], b[4:6])
+	hex.Encode(s[14:18], b[6:8])
+	hex.Encode(s[19:23], b[8:10])
+	hex.Encode(s[24:], b[10:])
+	s[8], s[13], s[18], s[23] = '-', '-', '-', '-'
+	return string(s[:])
+}
+
+const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+// newID returns 22 random base64url characters (132 bits).
+func newID() string {
+	var b [22]byte
+	rand.Read(b[:])
+	for i := range b {
+		b[i] = idAlphabet[b[i]&63]
+	}
+	return string(b[:])
+}
+
+// printable reports whether s is non-empty visible ASCII of at most max bytes, safe to echo.
+func printable(s string, max int) bool {
+	if s == "" || len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// clipText makes client text safe and short for a message.
+func clipText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= 100 {
+		return s
+	}
+	cut := 100
+	for !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}

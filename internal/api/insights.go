@@ -1,0 +1,371 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tidwall/gjson"
+	"github.com/usedinsight/usedinsight/internal/auth"
+	"github.com/usedinsight/usedinsight/internal/insight"
+	"github.com/usedinsight/usedinsight/internal/odata"
+	"github.com/usedinsight/usedinsight/internal/store"
+)
+
+// create stores a new used insight: POST .../insights/used (or .../$ref).
+func (h *Handler) create(q *request) {
+	if !h.noQuery(q) {
+		return
+	}
+	body, ok := h.readBody(q)
+	if !ok {
+		return
+	}
+	if rep := insight.Validate(body); !rep.Valid() {
+		h.invalid(q, rep)
+		return
+	}
+	id := gjson.GetBytes(body, "id").Str
+	if id == "" {
+		id = h.c.NewID()
+	}
+	rec := store.Record{ID: id, JSON: insight.Record(body, id)}
+	rec.Keys = keysOf(rec.JSON)
+	switch err := h.c.Store.Create(q.r.Context(), q.user, rec); {
+	case errors.Is(err, store.ErrExists):
+		h.fail(q, &odata.Error{Status: 409, Code: "nameAlreadyExists", Message: "A used insight with id '" + id + "' already exists.", Target: "id"})
+		return
+	case err != nil:
+		h.storeFailed(q, err)
+		return
+	}
+	q.w.Header().Set("Location", q.root+q.route.base+"/"+id)
+	h.write(q, http.StatusCreated, JSONContentType, rec.JSON)
+}
+
+// list answers GET .../insights/used with one page.
+func (h *Handler) list(q *request) {
+	opts, err := odata.ParseQuery(q.r.URL.RawQuery, odata.ListOptions...)
+	if err != nil {
+		h.badQuery(q, err)
+		return
+	}
+	sq := store.Query{Order: store.ByAccessed, Asc: opts.Asc, Filter: filterOf(opts.Filter), Top: opts.Top, Token: opts.SkipToken}
+	if opts.OrderBy == odata.LastModified {
+		sq.Order = store.ByModified
+	}
+	ctx := q.r.Context()
+	page, err := h.c.Store.List(ctx, q.user, sq)
+	if errors.Is(err, store.ErrBadToken) {
+		h.fail(q, &odata.Error{Status: 400, Code: "invalidRequest", Message: "Invalid $skiptoken: it does not come from a nextLink of this query.", Target: "$skiptoken"})
+		return
+	}
+	if err != nil {
+		h.storeFailed(q, err)
+		return
+	}
+	out := make([]byte, 0, 512*len(page.Records)+256)
+	out = append(out, `{"@odata.context":`...)
+	out = appendString(out, odata.ContextURL(q.root, q.user, opts.Select, ""))
+	if opts.Count {
+		n, err := h.c.Store.Count(ctx, q.user, sq.Filter)
+		if err != nil {
+			h.storeFailed(q, err)
+			return
+		}
+		out = append(out, `,"@odata.count":`...)
+		out = strconv.AppendInt(out, int64(n), 10)
+	}
+	out = append(out, `,"value":[`...)
+	for i, rec := range page.Records {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = appendSelected(out, rec.JSON, opts.Select)
+	}
+	out = append(out, ']')
+	if page.Next != "" {
+		out = append(out, `,"@odata.nextLink":`...)
+		out = appendString(out, q.root+q.route.base+"?"+nextQuery(q.r.URL.RawQuery, page.Next))
+	}
+	out = append(out, '}')
+	h.write(q, http.StatusOK, JSONContentType, out)
+}
+
+// count answers GET .../insights/used/$count.
+func (h *Handler) count(q *request) {
+	opts, err := odata.ParseQuery(q.r.URL.RawQuery, "$filter")
+	if err != nil {
+		h.badQuery(q, err)
+		return
+	}
+	n, err := h.c.Store.Count(q.r.Context(), q.user, filterOf(opts.Filter))
+	if err != nil {
+		h.storeFailed(q, err)
+		return
+	}
+	h.write(q, http.StatusOK, "text/plain;charset=utf-8", strconv.AppendInt(nil, int64(n), 10))
+}
+
+// get answers GET .../insights/used/{id}.
+func (h *Handler) get(q *request) {
+	opts, err := odata.ParseQuery(q.r.URL.RawQuery, "$select")
+	if err != nil {
+		h.badQuery(q, err)
+		return
+	}
+	rec, ok := h.load(q)
+	if !ok {
+		return
+	}
+	out := append([]byte(`{"@odata.context":`), appendString(nil, odata.ContextURL(q.root, q.user, opts.Select, "/$entity"))...)
+	sel := appendSelected(nil, rec.JSON, opts.Select)
+	if len(sel) > 2 {
+		out = append(out, ',')
+	}
+	out = append(out, sel[1:]...)
+	h.write(q, http.StatusOK, JSONContentType, out)
+}
+
+// patch merges a PATCH body into a record: PATCH .../insights/used/{id}.
+func (h *Handler) patch(q *request) {
+	if !h.noQuery(q) {
+		return
+	}
+	body, ok := h.readBody(q)
+	if !ok {
+		return
+	}
+	if rep := insight.ValidatePatch(body); !rep.Valid() {
+		h.invalid(q, rep)
+		return
+	}
+	if id := gjson.GetBytes(body, "id"); id.Exists() && id.Str != q.route.id {
+		h.fail(q, &odata.Error{Status: 400, Code: "invalidRequest", Message: "The id of a used insight cannot be changed.", Target: "id"})
+		return
+	}
+	old, ok := h.load(q)
+	if !ok {
+		return
+	}
+	merged := insight.Merge(old.JSON, body)
+	if rep := insight.Validate(merged); !rep.Valid() {
+		h.invalid(q, rep)
+		return
+	}
+	rec := store.Record{ID: q.route.id, JSON: merged, Keys: keysOf(merged)}
+	switch err := h.c.Store.Replace(q.r.Context(), q.user, rec); {
+	case errors.Is(err, store.ErrNotFound):
+		h.notFound(q)
+		return
+	case err != nil:
+		h.storeFailed(q, err)
+		return
+	}
+	if strings.Contains(strings.ToLower(strings.Join(q.r.Header.Values("Prefer"), ",")), "return=representation") {
+		q.w.Header().Set("Preference-Applied", "return=representation")
+		h.write(q, http.StatusOK, JSONContentType, merged)
+		return
+	}
+	h.write(q, http.StatusNoContent, "", nil)
+}
+
+// delete removes a record: DELETE .../insights/used/{id}.
+func (h *Handler) delete(q *request) {
+	if !h.noQuery(q) {
+		return
+	}
+	switch err := h.c.Store.Delete(q.r.Context(), q.user, q.route.id); {
+	case errors.Is(err, store.ErrNotFound):
+		h.notFound(q)
+	case err != nil:
+		h.storeFailed(q, err)
+	default:
+		h.write(q, http.StatusNoContent, "", nil)
+	}
+}
+
+// load reads the record the route names, answering 404 or 503 itself.
+func (h *Handler) load(q *request) (store.Record, bool) {
+	rec, err := h.c.Store.Get(q.r.Context(), q.user, q.route.id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		h.notFound(q)
+		return rec, false
+	case err != nil:
+		h.storeFailed(q, err)
+		return rec, false
+	}
+	return rec, true
+}
+
+func (h *Handler) notFound(q *request) {
+	h.fail(q, &odata.Error{Status: 404, Code: "itemNotFound", Message: "The used insight '" + q.route.id + "' was not found."})
+}
+
+// noQuery rejects $-options on requests that take none.
+func (h *Handler) noQuery(q *request) bool {
+	if _, err := odata.ParseQuery(q.r.URL.RawQuery); err != nil {
+		h.badQuery(q, err)
+		return false
+	}
+	return true
+}
+
+func (h *Handler) badQuery(q *request, err error) {
+	e := &odata.Error{Status: 400, Code: "invalidRequest", Message: err.Error()}
+	var qe *odata.QueryError
+	if errors.As(err, &qe) {
+		e.Target = qe.Option
+	}
+	h.fail(q, e)
+}
+
+// invalid answers a payload that failed validation: one detail per error.
+func (h *Handler) invalid(q *request, rep insight.Report) {
+	e := &odata.Error{Status: 400, Code: "invalidRequest"}
+	for _, p := range rep.Problems {
+		if p.Severity != insight.Error {
+			continue
+		}
+		if e.Message == "" {
+			e.Message, e.Target = p.Message, p.Path
+			if isSyntax(p.Code) {
+				e.Message = "Unable to read JSON request payload: " + p.Message + " (line " + strconv.Itoa(p.Line) + ", column " + strconv.Itoa(p.Column) + ")."
+			}
+		}
+		e.Details = append(e.Details, odata.Detail{Code: p.Code, Message: p.Message, Target: p.Path})
+	}
+	if len(e.Details) > 1 {
+		e.Message = "The used insight is not valid: " + strconv.Itoa(len(e.Details)) + " problems; see details."
+		e.Target = ""
+	}
+	h.fail(q, e)
+}
+
+func isSyntax(code string) bool {
+	switch code {
+	case insight.CodeInvalidJSON, insight.CodeTruncatedJSON, insight.CodeEmptyBody, insight.CodeInvalidUTF8,
+		insight.CodeControlCharacter, insight.CodeNestingTooDeep, insight.CodeTrailingData, insight.CodeByteOrderMark:
+		return true
+	}
+	return false
+}
+
+// devToken issues a development token: POST /dev/token, only when configured.
+func (h *Handler) devToken(q *request) {
+	if h.c.DevSecret == "" {
+		h.fail(q, &odata.Error{Status: 404, Code: "itemNotFound", Message: "Resource not found for the segment 'token'."})
+		return
+	}
+	var body []byte
+	if q.r.ContentLength != 0 && q.r.Body != nil {
+		var ok bool
+		if body, ok = h.readBody(q); !ok {
+			return
+		}
+	}
+	tok, err := auth.IssueDevToken(h.c.DevSecret, body, h.c.Now())
+	if err != nil {
+		h.fail(q, &odata.Error{Status: 400, Code: "invalidRequest", Message: err.Error()})
+		return
+	}
+	out := append([]byte(`{"access_token":`), appendString(nil, tok.AccessToken)...)
+	out = append(out, `,"token_type":"Bearer","expires_in":`...)
+	out = strconv.AppendInt(out, int64(tok.ExpiresIn), 10)
+	h.write(q, http.StatusOK, JSONContentType, append(out, '}'))
+}
+
+// keysOf derives the order and filter keys of a valid record.
+func keysOf(rec []byte) store.Keys {
+	r := gjson.GetManyBytes(rec, "lastUsed.lastAccessedDateTime", "lastUsed.lastModifiedDateTime",
+		"resourceVisualization.type", "resourceVisualization.containerType", "resourceReference.type")
+	k := store.Keys{Accessed: store.MinTicks, Modified: store.MinTicks, Type: r[2].Str, ContainerType: r[3].Str, ReferenceType: r[4].Str}
+	if t, ok := insight.ParseDateTime(r[0].Str); ok {
+		k.Accessed = ticks(t)
+	}
+	if t, ok := insight.ParseDateTime(r[1].Str); ok {
+		k.Modified = ticks(t)
+	}
+	return k
+}
+
+// ticks counts 100 ns intervals since 0001-01-01T00:00:00Z, as .NET's DateTime does.
+func ticks(t time.Time) int64 {
+	const unixToZero = 62135596800 // seconds from 0001-01-01 to 1970-01-01
+	return (t.Unix()+unixToZero)*10_000_000 + int64(t.Nanosecond()/100)
+}
+
+func filterOf(clauses []odata.Eq) store.Filter {
+	var f store.Filter
+	for _, c := range clauses {
+		v := c.Value
+		switch c.Property {
+		case odata.Type:
+			f.Type = &v
+		case odata.ContainerType:
+			f.ContainerType = &v
+		case odata.ReferenceType:
+			f.ReferenceType = &v
+		}
+	}
+	return f
+}
+
+// appendSelected appends the record with only the selected top-level members (all when sel is nil).
+func appendSelected(out, rec []byte, sel []string) []byte {
+	if sel == nil {
+		return append(out, rec...)
+	}
+	out = append(out, '{')
+	first := true
+	gjson.ParseBytes(rec).ForEach(func(key, val gjson.Result) bool {
+		for _, s := range sel {
+			if key.Str == s {
+				if !first {
+					out = append(out, ',')
+				}
+				first = false
+				out = append(out, key.Raw...)
+				out = append(out, ':')
+				out = append(out, val.Raw...)
+			}
+		}
+		return true
+	})
+	return append(out, '}')
+}
+
+// nextQuery is the query of a nextLink: the request's own options with $skiptoken set to token.
+func nextQuery(raw, token string) string {
+	var parts []string
+	for _, p := range strings.Split(raw, "&") {
+		name, _, _ := strings.Cut(p, "=")
+		if n, err := url.QueryUnescape(name); p == "" || err == nil && strings.EqualFold(n, "$skiptoken") {
+			continue
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(append(parts, "$skiptoken="+url.QueryEscape(token)), "&")
+}
+
+// appendString appends s as a JSON string.
+func appendString(out []byte, s string) []byte {
+	const hexDigits = "0123456789abcdef"
+	out = append(out, '"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			out = append(out, '\\', c)
+		case c < 0x20:
+			out = append(out, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
+		default:
+			out = append(out, c)
+		}
+	}
+	return append(out, '"')
+}
