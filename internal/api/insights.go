@@ -69,7 +69,7 @@ func (h *Handler) list(q *request) {
 	}
 	out := make([]byte, 0, 512*len(page.Records)+256)
 	out = append(out, `{"@odata.context":`...)
-	out = appendString(out, odata.ContextURL(q.root, q.user, opts.Select, ""))
+	out = gjson.AppendJSONString(out, odata.ContextURL(q.root, q.user, opts.Select, ""))
 	if opts.Count {
 		n, err := h.c.Store.Count(ctx, q.user, sq.Filter)
 		if err != nil {
@@ -89,7 +89,7 @@ func (h *Handler) list(q *request) {
 	out = append(out, ']')
 	if page.Next != "" {
 		out = append(out, `,"@odata.nextLink":`...)
-		out = appendString(out, q.root+q.route.base+"?"+nextQuery(q.r.URL.RawQuery, page.Next))
+		out = gjson.AppendJSONString(out, q.root+q.route.base+"?"+nextQuery(q.r.URL.RawQuery, page.Next))
 	}
 	out = append(out, '}')
 	h.write(q, http.StatusOK, JSONContentType, out)
@@ -121,7 +121,7 @@ func (h *Handler) get(q *request) {
 	if !ok {
 		return
 	}
-	out := append([]byte(`{"@odata.context":`), appendString(nil, odata.ContextURL(q.root, q.user, opts.Select, "/$entity"))...)
+	out := append([]byte(`{"@odata.context":`), gjson.AppendJSONString(nil, odata.ContextURL(q.root, q.user, opts.Select, "/$entity"))...)
 	sel := appendSelected(nil, rec.JSON, opts.Select)
 	if len(sel) > 2 {
 		out = append(out, ',')
@@ -273,7 +273,7 @@ func (h *Handler) devToken(q *request) {
 		h.fail(q, &odata.Error{Status: 400, Code: "invalidRequest", Message: err.Error()})
 		return
 	}
-	out := append([]byte(`{"access_token":`), appendString(nil, tok.AccessToken)...)
+	out := append([]byte(`{"access_token":`), gjson.AppendJSONString(nil, tok.AccessToken)...)
 	out = append(out, `,"token_type":"Bearer","expires_in":`...)
 	out = strconv.AppendInt(out, int64(tok.ExpiresIn), 10)
 	h.write(q, http.StatusOK, JSONContentType, append(out, '}'))
@@ -350,22 +350,4 @@ func nextQuery(raw, token string) string {
 		parts = append(parts, p)
 	}
 	return strings.Join(append(parts, "$skiptoken="+url.QueryEscape(token)), "&")
-}
-
-// appendString appends s as a JSON string.
-func appendString(out []byte, s string) []byte {
-	const hexDigits = "0123456789abcdef"
-	out = append(out, '"')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			out = append(out, '\\', c)
-		case c < 0x20:
-			out = append(out, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
-		default:
-			out = append(out, c)
-		}
-	}
-	return append(out, '"')
 }

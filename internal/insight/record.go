@@ -101,10 +101,7 @@ func appendMember(out []byte, name, raw string) []byte {
 }
 
 // quoteJSON returns s as a JSON string literal.
-func quoteJSON(s string) string {
-	b, _ := sjson.Set(`{"s":0}`, "s", s)
-	return b[len(`{"s":`) : len(b)-1]
-}
+func quoteJSON(s string) string { return string(gjson.AppendJSONString(nil, s)) }
 
 // escapePath escapes a member name for use as one sjson path component.
 func escapePath(name string) string {

@@ -174,7 +174,13 @@ func (v *validator) object(path string, obj gjson.Result, t *objectType) {
 	var webURL, refID bool // resourceReference has a non-empty webUrl / id
 	obj.ForEach(func(key, val gjson.Result) bool {
 		name := key.Str
-		i := slices.IndexFunc(t.members, func(m member) bool { return m.name == name })
+		i := -1
+		for j := range t.members {
+			if t.members[j].name == name {
+				i = j
+				break
+			}
+		}
 		if i < 0 {
 			if slices.Contains(extra, name) {
 				v.add(Error, CodeDuplicateMember, join(path, name), key.Index, "duplicate member "+strconv.Quote(name))
@@ -373,28 +379,42 @@ func (v *validator) locate() {
 		return
 	}
 	slices.SortStableFunc(p, func(a, b Problem) int { return a.Offset - b.Offset })
-	line, col, at := 1, 1, 0
+	c := cursor{line: 1, column: 1}
 	for i := range p {
-		end := min(p[i].Offset, len(v.text))
-		for at < end {
-			c := v.text[at]
-			switch {
-			case c == '\n':
-				line, col = line+1, 1
-				at++
-			case c < 0x80:
-				col++
-				at++
-			default:
-				r, n := utf8.DecodeRune(v.text[at:])
-				if r >= 0x10000 {
-					col += 2 // a surrogate pair in UTF-16
-				} else {
-					col++
-				}
-				at += n
+		c.advance(v.text, p[i].Offset)
+		p[i].Line, p[i].Column = c.line, c.column
+	}
+}
+
+// Position returns the 1-based line and column of a byte offset in text, the column counted in
+// UTF-16 code units, as Problem positions are.
+func Position(text []byte, offset int) (line, column int) {
+	c := cursor{line: 1, column: 1}
+	c.advance(text, offset)
+	return c.line, c.column
+}
+
+// cursor walks a text forward, counting lines and UTF-16 columns.
+type cursor struct{ line, column, at int }
+
+func (c *cursor) advance(text []byte, offset int) {
+	end := min(offset, len(text))
+	for c.at < end {
+		b := text[c.at]
+		switch {
+		case b == '\n':
+			c.line, c.column = c.line+1, 1
+			c.at++
+		case b < 0x80:
+			c.column++
+			c.at++
+		default:
+			r, n := utf8.DecodeRune(text[c.at:])
+			c.column++
+			if r >= 0x10000 {
+				c.column++ // a surrogate pair in UTF-16
 			}
+			c.at += n
 		}
-		p[i].Line, p[i].Column = line, col
 	}
 }

@@ -1,0 +1,94 @@
+// Command golden answers requests with the native Go core, so that the Node.js tests can check
+// that the WebAssembly build behind web/insight.mjs gives exactly the same answers (SPEC §10:
+// server and browser verdicts agree).
+//
+// It reads a JSON array of calls from standard input and writes a JSON array of results, one
+// per call:
+//
+//	{"op": "validate", "text": base64}       → {"valid", "problems": [{severity, code, path, message, offset, line, column}]}
+//	{"op": "format"|"minify", "text": base64} → {"text"} or {"error": {"message", "offset"}}
+//	{"op": "build", "fields": {...}, "odataTypes": bool} → {"text"} (compact)
+//	{"op": "snippet", "language", "request": {"method", "url", "headers": [[name, value]...], "body"}} → {"text"} or {"error": {"message"}}
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/usedinsight/usedinsight/internal/insight"
+	"github.com/usedinsight/usedinsight/internal/jsoncheck"
+	"github.com/usedinsight/usedinsight/internal/snippet"
+)
+
+type call struct {
+	Op         string
+	Text       []byte // base64 in JSON, so that any bytes can be sent
+	Fields     insight.Fields
+	ODataTypes bool
+	Language   string
+	Request    snippet.Request
+}
+
+type problem struct {
+	Severity string `json:"severity"`
+	Code     string `json:"code"`
+	Path     string `json:"path"`
+	Message  string `json:"message"`
+	Offset   int    `json:"offset"`
+	Line     int    `json:"line"`
+	Column   int    `json:"column"`
+}
+
+// result is one answer: {"valid", "problems"}, {"text"} or {"error"}.
+type result map[string]any
+
+func main() {
+	var calls []call
+	if err := json.NewDecoder(os.Stdin).Decode(&calls); err != nil {
+		fmt.Fprintln(os.Stderr, "golden:", err)
+		os.Exit(2)
+	}
+	results := make([]result, len(calls))
+	for i, c := range calls {
+		results[i] = answer(c)
+	}
+	if err := json.NewEncoder(os.Stdout).Encode(results); err != nil {
+		fmt.Fprintln(os.Stderr, "golden:", err)
+		os.Exit(1)
+	}
+}
+
+func answer(c call) result {
+	switch c.Op {
+	case "validate":
+		r := insight.Validate(c.Text)
+		problems := []problem{}
+		for _, p := range r.Problems {
+			problems = append(problems, problem{p.Severity.String(), p.Code, p.Path, p.Message, p.Offset, p.Line, p.Column})
+		}
+		return result{"valid": r.Valid(), "problems": problems}
+	case "format", "minify":
+		f := insight.Format
+		if c.Op == "minify" {
+			f = insight.Minify
+		}
+		out, err := f(c.Text)
+		if err != nil {
+			e := err.(*jsoncheck.Error)
+			return result{"error": map[string]any{"message": e.Msg, "offset": e.Offset}}
+		}
+		return text(string(out))
+	case "build":
+		return text(string(insight.Build(c.Fields, c.ODataTypes)))
+	case "snippet":
+		code, err := snippet.Generate(c.Language, c.Request)
+		if err != nil {
+			return result{"error": map[string]any{"message": err.Error()}}
+		}
+		return text(code)
+	}
+	return result{"error": map[string]any{"message": "unknown op " + c.Op}}
+}
+
+func text(s string) result { return result{"text": s} }
