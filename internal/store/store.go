@@ -61,7 +61,7 @@ type Query struct {
 	Order  Order
 	Asc    bool // ascending; the default is newest first
 	Filter Filter
-	Top    int    // page size, at least 1
+	Top    int    // page size, at least 1 (less counts as 1)
 	Token  string // where the page starts: "" for the first page, else a Page.Next
 }
 
@@ -82,7 +82,8 @@ type Store interface {
 	Replace(ctx context.Context, user string, r Record) error
 	// Delete removes the user's record with the id, or returns ErrNotFound.
 	Delete(ctx context.Context, user, id string) error
-	// List returns one page of the user's records that pass q.Filter, in q's order.
+	// List returns one page of the user's records that pass q.Filter, in q's order; records
+	// with equal instants are ordered by SortID(id), ascending, in either direction.
 	// A page may hold fewer than q.Top records, even none, and still have a Next.
 	// A token from another user or another order or filter is ErrBadToken.
 	List(ctx context.Context, user string, q Query) (Page, error)

@@ -1,0 +1,172 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Memory is a Store that keeps records in memory, for tests.
+type Memory struct {
+	mu    sync.RWMutex
+	users map[string]map[string]memRecord // user, id
+}
+
+type memRecord struct {
+	rec    Record // owns its JSON; never handed out
+	sortID string
+}
+
+// NewMemory returns an empty in-memory Store.
+func NewMemory() *Memory {
+	return &Memory{users: make(map[string]map[string]memRecord)}
+}
+
+var _ Store = (*Memory)(nil)
+
+func clone(r Record) Record {
+	r.JSON = bytes.Clone(r.JSON)
+	return r
+}
+
+// Create stores a copy of r; ErrExists when the user has a record with r.ID.
+func (m *Memory) Create(_ context.Context, user string, r Record) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	recs := m.users[user]
+	if recs == nil {
+		recs = make(map[string]memRecord)
+		m.users[user] = recs
+	}
+	if _, ok := recs[r.ID]; ok {
+		return ErrExists
+	}
+	recs[r.ID] = memRecord{clone(r), SortID(r.ID)}
+	return nil
+}
+
+// Get returns a copy of the user's record with the id, or ErrNotFound.
+func (m *Memory) Get(_ context.Context, user, id string) (Record, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	mr, ok := m.users[user][id]
+	if !ok {
+		return Record{}, ErrNotFound
+	}
+	return clone(mr.rec), nil
+}
+
+// Replace overwrites the user's record with r.ID by a copy of r, or returns ErrNotFound.
+func (m *Memory) Replace(_ context.Context, user string, r Record) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	recs := m.users[user]
+	if _, ok := recs[r.ID]; !ok {
+		return ErrNotFound
+	}
+	recs[r.ID] = memRecord{clone(r), SortID(r.ID)}
+	return nil
+}
+
+// Delete removes the user's record with the id, or returns ErrNotFound.
+func (m *Memory) Delete(_ context.Context, user, id string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	recs := m.users[user]
+	if _, ok := recs[id]; !ok {
+		return ErrNotFound
+	}
+	delete(recs, id)
+	if len(recs) == 0 {
+		delete(m.users, user)
+	}
+	return nil
+}
+
+// position is a place in a list order: a record's order key and SortID.
+type position struct {
+	key    int64
+	sortID string
+}
+
+func (q Query) key(k Keys) int64 {
+	if q.Order == ByModified {
+		return k.Modified
+	}
+	return k.Accessed
+}
+
+// compare orders positions as q lists them.
+func (q Query) compare(a, b position) int {
+	switch {
+	case a.key == b.key:
+		return strings.Compare(a.sortID, b.sortID)
+	case (a.key < b.key) == q.Asc:
+		return -1
+	default:
+		return 1
+	}
+}
+
+// List returns one page of the user's records that pass q.Filter, in q's order. Its tokens
+// carry the position of the page's last record, so records created or deleted between pages
+// do not shift the pages that follow.
+func (m *Memory) List(_ context.Context, user string, q Query) (Page, error) {
+	var after *position
+	if q.Token != "" {
+		payload, err := DecodeToken(q.Token, user, q)
+		if err != nil {
+			return Page{}, err
+		}
+		if len(payload) < 8 {
+			return Page{}, ErrBadToken
+		}
+		after = &position{int64(binary.BigEndian.Uint64(payload)), string(payload[8:])}
+	}
+	type entry struct {
+		pos position
+		rec *Record
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var all []entry
+	for _, mr := range m.users[user] {
+		if !q.Filter.Match(mr.rec.Keys) {
+			continue
+		}
+		e := entry{position{q.key(mr.rec.Keys), mr.sortID}, &mr.rec}
+		if after == nil || q.compare(*after, e.pos) < 0 {
+			all = append(all, e)
+		}
+	}
+	slices.SortFunc(all, func(a, b entry) int { return q.compare(a.pos, b.pos) })
+	top := max(q.Top, 1)
+	var p Page
+	if len(all) > top {
+		all = all[:top]
+		last := all[top-1].pos
+		payload := binary.BigEndian.AppendUint64(nil, uint64(last.key))
+		p.Next = EncodeToken(user, q, append(payload, last.sortID...))
+	}
+	p.Records = make([]Record, len(all))
+	for i, e := range all {
+		p.Records[i] = clone(*e.rec)
+	}
+	return p, nil
+}
+
+// Count returns how many of the user's records pass the filter.
+func (m *Memory) Count(_ context.Context, user string, f Filter) (int, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	n := 0
+	for _, mr := range m.users[user] {
+		if f.Match(mr.rec.Keys) {
+			n++
+		}
+	}
+	return n, nil
+}

@@ -1,0 +1,156 @@
+package store
+
+import (
+	"errors"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+func TestFold(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"Word", "WORD"},
+		{"WORD", "WORD"},
+		{"microsoft.graph.driveItem", "MICROSOFT.GRAPH.DRIVEITEM"},
+		{"ſtory", "STORY"},        // U+017F LATIN SMALL LETTER LONG S folds with s and S
+		{"\u212Aelvin", "KELVIN"}, // U+212A KELVIN SIGN folds with k and K
+		{"Straße", "STRAßE"},      // ß has no simple folding to "SS"
+		{"Ωmega ω \u2126", "ΩMEGA Ω Ω"},
+		{"\xff", "\uFFFD"},
+		{"a\x00b", "A\x00B"},
+	}
+	for _, tt := range tests {
+		if got := Fold(tt.in); got != tt.want {
+			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestFoldMatchesEqualFold checks Fold(a) == Fold(b) exactly when strings.EqualFold(a, b), on
+// strings drawn from runes with case foldings, their orbits and invalid bytes.
+func TestFoldMatchesEqualFold(t *testing.T) {
+	pool := []rune{'a', 'A', 's', 'S', 'ſ', 'k', 'K', '\u212A', 'ß', 'ẞ', 'σ', 'ς', 'Σ', 'ǅ', 'Ǆ', 'ǆ', 'İ', 'ı', 'i', 'I', 'µ', 'μ', 'Μ', '1', ' ', 0xFFFD}
+	for r := rune(0x80); r < 0x2000; r += 7 {
+		if unicode.SimpleFold(r) != r {
+			pool = append(pool, r)
+		}
+	}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	gen := func() string {
+		var b strings.Builder
+		for range rnd.IntN(4) {
+			if rnd.IntN(10) == 0 {
+				b.WriteByte(byte(0x80 + rnd.IntN(0x80))) // invalid UTF-8
+				continue
+			}
+			b.WriteRune(pool[rnd.IntN(len(pool))])
+		}
+		return b.String()
+	}
+	equal := 0
+	for range 50_000 {
+		a, b := gen(), gen()
+		if rnd.IntN(2) == 0 { // a case variant of a, often equal under folding
+			var v strings.Builder
+			for _, r := range a {
+				for range rnd.IntN(3) {
+					r = unicode.SimpleFold(r)
+				}
+				v.WriteRune(r)
+			}
+			b = v.String()
+		}
+		eq := strings.EqualFold(a, b)
+		if eq {
+			equal++
+		}
+		if (Fold(a) == Fold(b)) != eq {
+			t.Fatalf("EqualFold(%q, %q) = %v, but Fold gives %q and %q", a, b, eq, Fold(a), Fold(b))
+		}
+	}
+	if equal < 5_000 {
+		t.Errorf("only %d equal pairs: the test does not test much", equal)
+	}
+}
+
+func TestSortID(t *testing.T) {
+	a := strings.Repeat("a", 512)
+	plain := []string{"", "x", "AAMkAGI2TAAA-_.~", a[:384], a[:383] + "~"}
+	for _, id := range plain {
+		if got := SortID(id); got != id {
+			t.Errorf("SortID(%.20q) = %.20q, want the id", id, got)
+		}
+	}
+	hashed := []struct{ id, prefix string }{
+		{a, a[:384]},
+		{a[:385], a[:384]},
+		{a[:10] + "/" + a[:10], a[:10]},
+		{"a b", "a"},
+		{"+", ""},
+		{"é", ""},
+		{"a\x00", "a"},
+	}
+	seen := map[string]string{}
+	for _, tt := range hashed {
+		got := SortID(tt.id)
+		if len(got) != len(tt.prefix)+33 || !strings.HasPrefix(got, tt.prefix+"+") || len(got) > 417 {
+			t.Errorf("SortID(%.20q) = %q, want %.20q, + and 32 hex digits", tt.id, got, tt.prefix)
+		}
+		if other, ok := seen[got]; ok {
+			t.Errorf("SortID(%.20q) == SortID(%.20q)", tt.id, other)
+		}
+		seen[got] = tt.id
+		for _, p := range plain {
+			if got == p {
+				t.Errorf("SortID(%.20q) = %.20q, a plain id's SortID", tt.id, got)
+			}
+		}
+	}
+	if SortID(a) == SortID(a[:511]+"b") {
+		t.Error("ids differing in their last character have one SortID")
+	}
+}
+
+func TestToken(t *testing.T) {
+	word := "Word"
+	q := Query{Order: ByModified, Asc: true, Filter: Filter{Type: &word}}
+	for _, payload := range [][]byte{{}, {0}, []byte("some payload"), make([]byte, 3000)} {
+		tok := EncodeToken("alice", q, payload)
+		if len(tok) > MaxTokenLen {
+			t.Errorf("token of a %d-byte payload has %d characters, over MaxTokenLen", len(payload), len(tok))
+		}
+		got, err := DecodeToken(tok, "alice", q)
+		if err != nil || string(got) != string(payload) {
+			t.Errorf("DecodeToken(EncodeToken(%q)) = %q, %v", payload, got, err)
+		}
+		// Every single-character change is caught.
+		for i := 0; i < len(tok); i += 1 + len(tok)/64 {
+			b := []byte(tok)
+			b[i] ^= 1
+			if _, err := DecodeToken(string(b), "alice", q); !errors.Is(err, ErrBadToken) {
+				t.Fatalf("token with character %d changed: %v, want ErrBadToken", i, err)
+			}
+		}
+	}
+	other := "Excel"
+	tok := EncodeToken("alice", q, []byte("p"))
+	for _, tt := range []struct {
+		desc string
+		user string
+		q    Query
+	}{
+		{"user", "bob", q},
+		{"user prefix", "alic", q},
+		{"order", "alice", Query{Order: ByAccessed, Asc: true, Filter: q.Filter}},
+		{"direction", "alice", Query{Order: ByModified, Filter: q.Filter}},
+		{"filter value", "alice", Query{Order: ByModified, Asc: true, Filter: Filter{Type: &other}}},
+		{"filter field", "alice", Query{Order: ByModified, Asc: true, Filter: Filter{ReferenceType: &word}}},
+		{"no filter", "alice", Query{Order: ByModified, Asc: true}},
+	} {
+		if _, err := DecodeToken(tok, tt.user, tt.q); !errors.Is(err, ErrBadToken) {
+			t.Errorf("token for another %s: %v, want ErrBadToken", tt.desc, err)
+		}
+	}
+}
