@@ -7,15 +7,20 @@ WASM_ENV  := GOOS=js GOARCH=wasm
 BUILDFLAGS := -trimpath -ldflags='-s -w -buildid='
 # go test -exec for GOOS=js: go_js_wasm_exec runs the test binary under Node.js.
 JS_PATH   := $(GOROOT)/lib/wasm:$(PATH)
-GO_SRC    := $(shell find internal wasm -name '*.go' -not -name '*_test.go') go.mod go.sum
+GO_SRC    := $(shell find internal -name '*.go' -not -name '*_test.go') go.mod go.sum
 FUZZTIME  ?= 10s
+# wrangler, pinned in worker/package-lock.json; offline as SPEC section 8 asks.
+WRANGLER  := ./node_modules/.bin/wrangler
+OFFLINE   := CLOUDFLARE_CF_FETCH_ENABLED=false WRANGLER_SEND_METRICS=false
+PORT      ?= 8787
+INSPECTOR_PORT ?= 9229
 
-.PHONY: all test vet fmt-check unit test-js fuzz fuzz-long test-node wasm bench bench-go bench-node clean
+.PHONY: all test vet fmt-check unit test-js fuzz fuzz-long test-node test-e2e wasm worker dev deploy bench bench-go bench-node clean
 
-all: wasm
+all: wasm worker
 
 ## test: every test: vet, format, unit, the core under GOOS=js in Node, short fuzzing, Node tests of the wasm API.
-test: vet fmt-check unit test-js fuzz test-node
+test: vet fmt-check unit test-js fuzz test-node test-e2e
 	@echo "make test: all passed"
 
 vet:
@@ -23,7 +28,7 @@ vet:
 	$(WASM_ENV) $(GO) vet ./...
 
 fmt-check:
-	@out=$$(gofmt -l internal wasm); if [ -n "$$out" ]; then echo "gofmt -l reports unformatted files:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l internal wasm worker web/test); if [ -n "$$out" ]; then echo "gofmt -l reports unformatted files:"; echo "$$out"; exit 1; fi
 
 unit:
 	$(GO) test -count=1 ./...
@@ -44,7 +49,7 @@ fuzz-long:
 ## wasm: the browser module and its matching Go runtime glue.
 wasm: web/insight.wasm web/wasm_exec.js
 
-web/insight.wasm: $(GO_SRC)
+web/insight.wasm: $(GO_SRC) $(wildcard wasm/*.go)
 	$(WASM_ENV) $(GO) build $(BUILDFLAGS) -o $@ ./wasm
 
 web/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
@@ -57,6 +62,35 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 test-node: wasm web/node_modules/.installed
 	cd web && node --test test/
 
+## test-e2e: the Worker on a real `wrangler dev` (workerd, local KV), driven over HTTP.
+test-e2e: wasm worker worker/node_modules/.installed
+	$(GO) test -count=1 -tags e2e ./worker/e2e/
+
+## worker: the Go Worker (worker/build/app.wasm) and syumai/workers' JavaScript entry.
+worker: worker/build/app.wasm
+
+worker/build/app.wasm: $(GO_SRC) $(wildcard worker/*.go)
+	rm -rf worker/build
+	$(GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -o worker/build
+	$(WASM_ENV) $(GO) build $(BUILDFLAGS) -o $@ ./worker
+
+worker/node_modules/.installed: worker/package.json worker/package-lock.json
+	cd worker && npm ci --no-audit --no-fund
+	touch $@
+
+# Local development secrets, made once: a random AUTH_SECRET and /dev/token enabled.
+worker/.dev.vars:
+	printf 'AUTH_SECRET=%s\nDEV_TOKENS=1\n' "$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" > $@
+
+## dev: the playground and API at http://127.0.0.1:$(PORT) with local KV kept in worker/.wrangler/state.
+dev: wasm worker worker/node_modules/.installed worker/.dev.vars
+	cd worker && $(OFFLINE) $(WRANGLER) dev --ip 127.0.0.1 --port $(PORT) --inspector-port $(INSPECTOR_PORT) \
+		--persist-to .wrangler/state $(if $(filter 1,$(HTTPS)),--local-protocol https)
+
+## deploy: publish to Cloudflare (README: create the KV namespace and set AUTH_SECRET first).
+deploy: wasm worker worker/node_modules/.installed
+	cd worker && $(WRANGLER) deploy
+
 ## bench: the benchmarks of SPEC §9 that exist so far.
 bench: bench-go bench-node
 
@@ -68,4 +102,4 @@ bench-node: wasm web/node_modules/.installed
 
 clean:
 	rm -f web/insight.wasm web/wasm_exec.js
-	rm -rf web/node_modules
+	rm -rf web/node_modules worker/node_modules worker/build

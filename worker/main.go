@@ -1,0 +1,73 @@
+//go:build js && wasm
+
+// Command worker is the usedinsight Cloudflare Worker: the API of internal/api over Workers KV.
+// Its configuration comes from the Worker's environment (wrangler.jsonc, secrets, .dev.vars).
+package main
+
+import (
+	"log"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/syumai/workers"
+	"github.com/syumai/workers/cloudflare"
+	"github.com/syumai/workers/cloudflare/kv"
+	"github.com/usedinsight/usedinsight/internal/api"
+	"github.com/usedinsight/usedinsight/internal/auth"
+	"github.com/usedinsight/usedinsight/internal/kvstore"
+)
+
+// binding is the KV namespace binding named in wrangler.jsonc.
+const binding = "INSIGHTS"
+
+func main() {
+	workers.Serve(handler())
+}
+
+// handler builds the API from the environment, or a handler that explains what is missing.
+func handler() http.Handler {
+	ns, err := kv.NewNamespace(binding)
+	if err != nil {
+		return broken("the KV namespace binding " + binding + " is missing: " + err.Error())
+	}
+	v, err := auth.NewVerifier(auth.Config{
+		Secret:   cloudflare.Getenv("AUTH_SECRET"),
+		JWKS:     cloudflare.Getenv("AUTH_JWKS"),
+		Audience: cloudflare.Getenv("AUTH_AUDIENCE"),
+		Issuer:   cloudflare.Getenv("AUTH_ISSUER"),
+	})
+	if err != nil {
+		return broken("AUTH_JWKS is not a usable JSON Web Key Set: " + err.Error())
+	}
+	c := api.Config{Store: kvstore.New(workersKV{ns}), Verifier: v}
+	if cloudflare.Getenv("DEV_TOKENS") == "1" {
+		c.DevSecret = cloudflare.Getenv("AUTH_SECRET")
+	}
+	for _, o := range strings.Split(cloudflare.Getenv("ALLOWED_ORIGINS"), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.AllowedOrigins = append(c.AllowedOrigins, o)
+		}
+	}
+	if r := cloudflare.Getenv("RATE_LIMIT"); r != "" {
+		c.RateLimit, err = strconv.ParseFloat(r, 64)
+		if err != nil || c.RateLimit < 0 {
+			return broken("RATE_LIMIT must be a number of requests per second per user")
+		}
+	}
+	h, err := api.New(c)
+	if err != nil {
+		return broken(err.Error())
+	}
+	return h
+}
+
+// broken answers every request with a 500 that names the configuration problem.
+func broken(problem string) http.Handler {
+	log.Print("usedinsight: misconfigured: ", problem)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", api.JSONContentType)
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write([]byte(`{"error":{"code":"generalException","message":"The service is misconfigured: ` + strings.ReplaceAll(problem, `"`, `'`) + `"}}`))
+	})
+}
