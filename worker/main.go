@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/syumai/workers"
 	"github.com/syumai/workers/cloudflare"
@@ -16,6 +17,7 @@ import (
 	"github.com/usedinsight/usedinsight/internal/api"
 	"github.com/usedinsight/usedinsight/internal/auth"
 	"github.com/usedinsight/usedinsight/internal/kvstore"
+	"github.com/usedinsight/usedinsight/internal/odata"
 )
 
 // binding is the KV namespace binding named in wrangler.jsonc.
@@ -65,9 +67,10 @@ func handler() http.Handler {
 // broken answers every request with a 500 that names the configuration problem.
 func broken(problem string) http.Handler {
 	log.Print("usedinsight: misconfigured: ", problem)
+	e := &odata.Error{Status: http.StatusInternalServerError, Code: "generalException", Message: "The service is misconfigured: " + problem}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", api.JSONContentType)
-		w.WriteHeader(http.StatusInternalServerError)
-		w.Write([]byte(`{"error":{"code":"generalException","message":"The service is misconfigured: ` + strings.ReplaceAll(problem, `"`, `'`) + `"}}`))
+		w.WriteHeader(e.Status)
+		w.Write(e.Body(time.Now(), "", r.Header.Get("client-request-id")))
 	})
 }
