@@ -603,6 +603,13 @@ func TestRateLimit(t *testing.T) {
 	if w := do(t, h, call{method: "GET", url: "/me/insights/used/$count"}); w.Code != 200 {
 		t.Errorf("after waiting: %d", w.Code)
 	}
+	// A rate under one a second still lets one request through, then asks for the right wait.
+	slow := server(t, func(c *Config) { c.RateLimit = 0.25; c.Now = func() time.Time { return clock } })
+	first := do(t, slow, call{method: "GET", url: "/me/insights/used/$count"})
+	second := do(t, slow, call{method: "GET", url: "/me/insights/used/$count"})
+	if first.Code != 200 || second.Code != 429 || second.Header().Get("Retry-After") != "5" {
+		t.Errorf("RateLimit 0.25: %d, then %d with Retry-After %q", first.Code, second.Code, second.Header().Get("Retry-After"))
+	}
 }
 
 // failing is a store whose every call fails, or panics.

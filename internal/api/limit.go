@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// limiter is a token bucket per user: rate requests a second, bursts of twice that.
+// limiter is a token bucket per user: rate requests a second, bursts of twice that (at least one).
 type limiter struct {
 	mu      sync.Mutex
 	rate    float64
@@ -23,7 +23,7 @@ type bucket struct {
 const maxBuckets = 10000
 
 func newLimiter(rate float64, now func() time.Time) *limiter {
-	return &limiter{rate: rate, burst: 2 * rate, now: now, buckets: map[string]*bucket{}}
+	return &limiter{rate: rate, burst: max(1, 2*rate), now: now, buckets: map[string]*bucket{}}
 }
 
 // take spends one request of user's allowance; it returns how long to wait when there is none.
