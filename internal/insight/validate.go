@@ -1,3 +1,11 @@
+// The validator reads the payload with jsoncheck.Reader, not gjson as the rest of the package
+// does: the reader is the syntax check itself, so one pass over the text both checks the JSON
+// and walks the members, where a syntax check and then gjson's ForEach took about two and a half
+// (ForEach passes over a nested object to find its end, then again to walk it). The reader also
+// gives every token's offset and the line it is on, for the problems' positions, and names
+// without escapes as views of the text, so that a payload without problems allocates nothing.
+// Escaped strings are still decoded by gjson, so that they read as everywhere else.
+
 package insight
 
 import (
@@ -41,7 +49,7 @@ const (
 	odataTypeAnnotation   = "@odata.type"
 )
 
-var syntaxCodes = map[jsoncheck.Kind]string{
+var syntaxCodes = [...]string{
 	jsoncheck.Syntax:        CodeInvalidJSON,
 	jsoncheck.Empty:         CodeEmptyBody,
 	jsoncheck.Truncated:     CodeTruncatedJSON,
@@ -70,20 +78,29 @@ type member struct {
 	required bool // must be present (and, being required, not null)
 	child    *objectType
 	warn     func(string) (code, msg string) // optional check that yields a warning
+
+	// Filled in by init, so that reporting a problem builds no path or fixed message.
+	path    string // JSON path of the member
+	missing string // message when it is required and missing
 }
 
-// objectType is the rule for an object: its OData type name and members.
+// objectType is the rule for an object: its OData type name and members. Each object type
+// appears at one place in a usedInsight, its path.
 type objectType struct {
 	name    string
 	members []member
+
+	// Filled in by init.
+	path      string // JSON path of the object ("" for the usedInsight itself)
+	odataPath string // JSON path of its @odata.type
 }
 
 var (
-	usageDetails = &objectType{TypeUsage, []member{
+	usageDetails = &objectType{name: TypeUsage, members: []member{
 		{name: "lastAccessedDateTime", kind: kindDateTime, required: true},
 		{name: "lastModifiedDateTime", kind: kindDateTime},
 	}}
-	resourceVisualization = &objectType{TypeVisual, []member{
+	resourceVisualization = &objectType{name: TypeVisual, members: []member{
 		{name: "title", kind: kindString},
 		{name: "type", kind: kindString, warn: warnType},
 		{name: "mediaType", kind: kindString, warn: warnMediaType},
@@ -93,12 +110,12 @@ var (
 		{name: "containerDisplayName", kind: kindString},
 		{name: "containerType", kind: kindString, warn: warnContainerType},
 	}}
-	resourceReference = &objectType{TypeReference, []member{
+	resourceReference = &objectType{name: TypeReference, members: []member{
 		{name: "webUrl", kind: kindURL},
 		{name: "id", kind: kindString},
 		{name: "type", kind: kindString},
 	}}
-	usedInsight = &objectType{TypeUsed, []member{
+	usedInsight = &objectType{name: TypeUsed, members: []member{
 		{name: "id", kind: kindID},
 		{name: "lastUsed", kind: kindObject, required: true, child: usageDetails},
 		{name: "resourceVisualization", kind: kindObject, required: true, child: resourceVisualization},
@@ -106,57 +123,158 @@ var (
 	}}
 )
 
+func init() { usedInsight.setPath("") }
+
+// setPath fills in the paths of t, at path, and of its members and child types.
+func (t *objectType) setPath(path string) {
+	t.path = path
+	t.odataPath = join(path, odataTypeAnnotation)
+	for i := range t.members {
+		m := &t.members[i]
+		m.path = join(path, m.name)
+		m.missing = "required member " + strconv.Quote(m.name) + " is missing"
+		if m.child != nil {
+			m.child.setPath(m.path)
+		}
+	}
+}
+
+// find returns the index of the member called name, or -1.
+func (t *objectType) find(name string) int {
+	for i := range t.members {
+		if t.members[i].name == name {
+			return i
+		}
+	}
+	return -1
+}
+
 // Validate checks a usedInsight payload against every rule and reports all problems in one pass.
 // A syntax error stops the check at that point, since nothing after it can be read reliably.
 func Validate(data []byte) Report {
-	v := validator{text: data}
-	v.run()
-	v.locate()
+	var v validator
+	v.run(data, false)
 	return Report{Problems: v.problems}
 }
 
 // ValidatePatch checks a PATCH body by the rules of Validate, except that no member is required:
 // the merged record is validated whole afterwards.
 func ValidatePatch(data []byte) Report {
-	v := validator{text: data, partial: true}
-	v.run()
-	v.locate()
+	var v validator
+	v.run(data, true)
 	return Report{Problems: v.problems}
 }
 
 type validator struct {
 	text     []byte
+	r        jsoncheck.Reader
 	partial  bool // a PATCH body: nothing is required
 	problems []Problem
-	dropped  int // problems not reported beyond MaxProblems
+	dropped  int    // problems not reported beyond MaxProblems
+	unsorted bool   // a problem was added before one at a smaller offset
+	column   cursor // where the last problem is, to count the next one's column from there
+
+	// The path of the value no rule describes that is being read (see loose): the path of
+	// the typed object it is in, then one segment per level.
+	looseBase string
+	segments  [MaxDepth]segment
+	depth     int // segments in use
 }
 
-func (v *validator) run() {
-	if len(v.text) > MaxBodyBytes {
-		v.add(Error, CodeBodyTooLarge, "", MaxBodyBytes, "the body is "+strconv.Itoa(len(v.text))+" bytes; at most "+strconv.Itoa(MaxBodyBytes)+" are accepted")
+// segment is one step of a JSON path: a member name, or an array index when index >= 0.
+type segment struct {
+	name  string
+	index int
+}
+
+func (v *validator) run(data []byte, partial bool) {
+	v.text, v.partial = data, partial
+	if len(data) > MaxBodyBytes {
+		line, column := Position(data, MaxBodyBytes)
+		v.problems = []Problem{{Severity: Error, Code: CodeBodyTooLarge, Offset: MaxBodyBytes, Line: line, Column: column,
+			Message: "the body is " + strconv.Itoa(len(data)) + " bytes; at most " + strconv.Itoa(MaxBodyBytes) + " are accepted"}}
 		return
 	}
-	if err := jsoncheck.Check(v.text, MaxDepth); err != nil {
-		v.add(Error, syntaxCodes[err.Kind], "", err.Offset, err.Msg)
+	v.r.Reset(data, MaxDepth)
+	t, err := v.r.Next()
+	if err == nil {
+		if t.Kind == jsoncheck.ObjectStart {
+			v.object(usedInsight, t.Offset)
+		} else {
+			v.add(Error, CodeNotAnObject, "", t.Offset, "expected a usedInsight JSON object, got "+v.describe(t))
+			v.r.Skip(t)
+		}
+		_, err = v.r.Next() // EOF, or the first syntax error
+	}
+	if err != nil {
+		// Nothing but the syntax error counts: what was found before it is dropped.
+		line, column := Position(data, err.Offset)
+		v.problems = append(v.problems[:0], Problem{Severity: Error, Code: syntaxCodes[err.Kind], Offset: err.Offset, Line: line, Column: column, Message: err.Msg})
 		return
 	}
-	root := gjson.Parse(unsafe.String(unsafe.SliceData(v.text), len(v.text)))
-	if !root.IsObject() {
-		v.add(Error, CodeNotAnObject, "", root.Index, "expected a usedInsight JSON object, got "+describe(root))
-		return
-	}
-	v.object("", root, usedInsight)
 	if v.dropped > 0 {
-		v.add(Error, CodeTooManyProblems, "", len(v.text), strconv.Itoa(v.dropped)+" more problems not listed")
+		v.add(Error, CodeTooManyProblems, "", len(data), strconv.Itoa(v.dropped)+" more problems not listed")
+	}
+	if v.unsorted {
+		slices.SortStableFunc(v.problems, func(a, b Problem) int { return a.Offset - b.Offset })
 	}
 }
 
+// room reports whether another problem can be listed, and counts it as not listed when not,
+// so that a payload of many problems costs no messages that would be dropped.
+func (v *validator) room() bool {
+	if len(v.problems) < MaxProblems {
+		return true
+	}
+	v.dropped++
+	return false
+}
+
+// add reports a problem at offset, which must be on the reader's current line.
 func (v *validator) add(sev Severity, code, path string, offset int, msg string) {
+	line, start := v.r.Line()
+	v.addAt(sev, code, path, offset, msg, line, start)
+}
+
+// addAt reports a problem at offset, which is on the given line, starting at offset start.
+func (v *validator) addAt(sev Severity, code, path string, offset int, msg string, line, start int) {
 	if len(v.problems) >= MaxProblems && code != CodeTooManyProblems {
 		v.dropped++
 		return
 	}
-	v.problems = append(v.problems, Problem{Severity: sev, Code: code, Path: path, Offset: offset, Message: msg})
+	if n := len(v.problems); n > 0 && offset < v.problems[n-1].Offset {
+		v.unsorted = true
+	} else if n == 0 {
+		v.problems = make([]Problem, 0, 4)
+	}
+	line, column := v.position(offset, line, start)
+	v.problems = append(v.problems, Problem{Severity: sev, Code: code, Path: path, Offset: offset, Line: line, Column: column, Message: msg})
+}
+
+// position returns the line and column of offset, which is on the given line, starting at
+// offset start, in text the reader has read (valid UTF-8). It counts the column from the last
+// problem's when that is on the same line before offset, as it mostly is.
+func (v *validator) position(offset, line, start int) (int, int) {
+	if offset < start || offset > len(v.text) {
+		return Position(v.text, offset) // not expected; correct anyway
+	}
+	c := &v.column
+	from, column := start, 1
+	if c.line == line && c.at >= start && c.at <= offset {
+		from, column = c.at, c.column
+	}
+	for _, b := range v.text[from:offset] {
+		if b < 0x80 {
+			column++
+		} else if b >= 0xC0 { // the first byte of a character, not a continuation byte
+			column++
+			if b >= 0xF0 {
+				column++ // beyond U+FFFF: a surrogate pair in UTF-16
+			}
+		}
+	}
+	c.line, c.column, c.at = line, column, offset
+	return line, column
 }
 
 func join(path, name string) string {
@@ -166,172 +284,305 @@ func join(path, name string) string {
 	return path + "." + name
 }
 
-// object checks the members of obj, an object at path, against t.
-func (v *validator) object(path string, obj gjson.Result, t *objectType) {
-	var seen uint16 // bit i: t.members[i] was present
-	var buf [4]string
-	extra := buf[:0]       // names outside t.members, to find their duplicates
-	var webURL, refID bool // resourceReference has a non-empty webUrl / id
-	obj.ForEach(func(key, val gjson.Result) bool {
-		name := key.Str
-		i := -1
-		for j := range t.members {
-			if t.members[j].name == name {
-				i = j
-				break
-			}
+// pathOf is join for a name read from the text, which must not be kept: it copies the name
+// when join would not.
+func pathOf(path, name string) string {
+	if path == "" {
+		return strings.Clone(name)
+	}
+	return path + "." + name
+}
+
+// str returns the value of t, a String or Name token, decoded as gjson decodes it. Without
+// escapes, that is the text between the quotes, which it returns without copying.
+func (v *validator) str(t jsoncheck.Token) string {
+	if t.Escaped {
+		return gjson.Parse(unsafe.String(&v.text[t.Offset], t.End-t.Offset)).Str
+	}
+	return unsafe.String(&v.text[t.Offset+1], t.End-t.Offset-2)
+}
+
+// skip reads the next value without looking at it.
+func (v *validator) skip() {
+	if t, err := v.r.Next(); err == nil {
+		v.r.Skip(t)
+	}
+}
+
+// object checks the members of an object of type t, whose '{' the reader has just read at at.
+func (v *validator) object(t *objectType, at int) {
+	line, start := v.r.Line() // where the '{' at offset at is, for the problems of missing members
+	var seen uint16           // bit i: t.members[i] was present
+	var extra names           // names outside t.members, to find their duplicates
+	var webURL, refID bool    // resourceReference has a non-empty webUrl / id
+	for {
+		key, err := v.r.Next()
+		if err != nil {
+			return
 		}
+		if key.Kind != jsoncheck.Name { // ObjectEnd
+			break
+		}
+		name := v.str(key)
+		i := t.find(name)
 		if i < 0 {
-			if slices.Contains(extra, name) {
-				v.add(Error, CodeDuplicateMember, join(path, name), key.Index, "duplicate member "+strconv.Quote(name))
-				return true
+			if extra.add(name) {
+				if v.room() {
+					v.add(Error, CodeDuplicateMember, pathOf(t.path, name), key.Offset, "duplicate member "+quoteAll(name))
+				}
+				v.skip()
+				continue
 			}
-			extra = append(extra, name)
 			switch {
 			case name == odataTypeAnnotation:
-				v.odataType(path, val, t)
+				v.odataType(t)
 			case strings.HasPrefix(name, odataAnnotationPrefix):
-				v.noDuplicates(join(path, name), val)
+				v.annotation(t, name)
 			default:
-				v.add(Error, CodeUnknownMember, join(path, name), key.Index, "Property '"+name+"' does not exist on type '"+t.name+"'")
-				v.noDuplicates(join(path, name), val)
+				if v.room() {
+					v.add(Error, CodeUnknownMember, pathOf(t.path, name), key.Offset, "Property '"+name+"' does not exist on type '"+t.name+"'")
+				}
+				v.annotation(t, name)
 			}
-			return true
+			continue
 		}
+		m := &t.members[i]
 		if seen&(1<<i) != 0 {
-			v.add(Error, CodeDuplicateMember, join(path, name), key.Index, "duplicate member "+strconv.Quote(name))
-			return true
+			if v.room() {
+				v.add(Error, CodeDuplicateMember, m.path, key.Offset, "duplicate member "+quoteAll(m.name))
+			}
+			v.skip()
+			continue
 		}
 		seen |= 1 << i
-		if ok := v.value(lazyPath{path, name}, val, &t.members[i]); ok && t == resourceReference && val.Type == gjson.String && val.Raw != `""` {
-			webURL = webURL || name == "webUrl"
-			refID = refID || name == "id"
+		val, err := v.r.Next()
+		if err != nil {
+			return
 		}
-		return true
-	})
+		if ok := v.value(val, m); ok && t == resourceReference && val.Kind == jsoncheck.String && val.End-val.Offset > 2 {
+			webURL = webURL || m.name == "webUrl"
+			refID = refID || m.name == "id"
+		}
+	}
 	if v.partial {
 		return
 	}
 	for i := range t.members {
 		if m := &t.members[i]; m.required && seen&(1<<i) == 0 {
-			v.add(Error, CodeMissingMember, join(path, m.name), obj.Index, "required member "+strconv.Quote(m.name)+" is missing")
+			v.addAt(Error, CodeMissingMember, m.path, at, m.missing, line, start)
 		}
 	}
 	if t == resourceReference && !webURL && !refID {
-		v.add(Error, CodeMissingReference, path, obj.Index, "a resourceReference needs a non-empty \"id\" or \"webUrl\"")
+		v.addAt(Error, CodeMissingReference, t.path, at, "a resourceReference needs a non-empty \"id\" or \"webUrl\"", line, start)
 	}
 }
 
-// lazyPath is a member's JSON path, joined only when a problem needs it.
-type lazyPath struct{ parent, name string }
-
-func (p lazyPath) String() string { return join(p.parent, p.name) }
-
-// value checks one member's value and reports whether it is valid.
-func (v *validator) value(path lazyPath, val gjson.Result, m *member) bool {
-	if val.Type == gjson.Null && !m.required && m.kind != kindID {
+// value checks the value of member m, whose first token the reader has just read, and reports
+// whether it is valid.
+func (v *validator) value(val jsoncheck.Token, m *member) bool {
+	if val.Kind == jsoncheck.Null && !m.required && m.kind != kindID {
 		return true
 	}
 	if m.kind == kindObject {
-		if !val.IsObject() {
-			v.add(Error, CodeWrongType, path.String(), val.Index, "expected a "+m.child.name+" object, got "+describe(val))
+		if val.Kind != jsoncheck.ObjectStart {
+			v.add(Error, CodeWrongType, m.path, val.Offset, "expected a "+m.child.name+" object, got "+v.describe(val))
+			v.r.Skip(val)
 			return false
 		}
-		v.object(path.String(), val, m.child)
+		v.object(m.child, val.Offset)
 		return true
 	}
-	if val.Type != gjson.String {
+	if val.Kind != jsoncheck.String {
 		want := "a string"
 		if !m.required && m.kind != kindID {
 			want = "a string or null"
 		}
-		v.add(Error, CodeWrongType, path.String(), val.Index, "expected "+want+", got "+describe(val))
+		v.add(Error, CodeWrongType, m.path, val.Offset, "expected "+want+", got "+v.describe(val))
+		v.r.Skip(val)
 		return false
 	}
-	s := val.Str
+	if m.kind == kindString && m.warn == nil && val.End-val.Offset-2 <= MaxStringLen {
+		return true // a value is no longer than its text, so this one is not too long: no need to decode it
+	}
+	s := v.str(val)
 	switch m.kind {
 	case kindID:
 		if msg := checkID(s); msg != "" {
-			v.add(Error, CodeInvalidID, path.String(), val.Index, msg)
+			v.add(Error, CodeInvalidID, m.path, val.Offset, msg)
 			return false
 		}
 	case kindDateTime:
 		if msg := checkDateTime(s); msg != "" {
-			v.add(Error, CodeInvalidDateTime, path.String(), val.Index, msg)
+			v.add(Error, CodeInvalidDateTime, m.path, val.Offset, msg)
 			return false
 		}
 	case kindURL:
 		if msg := checkURL(s); msg != "" {
-			v.add(Error, CodeInvalidURL, path.String(), val.Index, msg)
+			v.add(Error, CodeInvalidURL, m.path, val.Offset, msg)
 			return false
 		}
 	default:
 		if len(s) > MaxStringLen && utf8.RuneCountInString(s) > MaxStringLen {
-			v.add(Error, CodeTooLong, path.String(), val.Index, "the string has "+strconv.Itoa(utf8.RuneCountInString(s))+" characters; at most "+strconv.Itoa(MaxStringLen)+" are allowed")
+			v.add(Error, CodeTooLong, m.path, val.Offset, "the string has "+strconv.Itoa(utf8.RuneCountInString(s))+" characters; at most "+strconv.Itoa(MaxStringLen)+" are allowed")
 			return false
 		}
 		if m.warn != nil {
 			if code, msg := m.warn(s); code != "" {
-				v.add(Warning, code, path.String(), val.Index, msg)
+				v.add(Warning, code, m.path, val.Offset, msg)
 			}
 		}
 	}
 	return true
 }
 
-// odataType checks an @odata.type annotation on an object of type t.
-func (v *validator) odataType(path string, val gjson.Result, t *objectType) {
-	if val.Type == gjson.String && (val.Str == t.name || len(val.Str) == len(t.name)+1 && val.Str[0] == '#' && val.Str[1:] == t.name) {
+// odataType checks the value of an @odata.type annotation on an object of type t.
+func (v *validator) odataType(t *objectType) {
+	val, err := v.r.Next()
+	if err != nil {
 		return
 	}
-	got := describe(val)
-	v.add(Error, CodeInvalidODataType, join(path, odataTypeAnnotation), val.Index, "expected \"#"+t.name+"\", got "+got)
+	if val.Kind == jsoncheck.String {
+		if s := v.str(val); s == t.name || len(s) == len(t.name)+1 && s[0] == '#' && s[1:] == t.name {
+			return
+		}
+	}
+	v.add(Error, CodeInvalidODataType, t.odataPath, val.Offset, "expected \"#"+t.name+"\", got "+v.describe(val))
+	v.r.Skip(val)
 }
 
-// noDuplicates reports duplicate member names anywhere inside val, a value no rule describes.
-func (v *validator) noDuplicates(path string, val gjson.Result) {
-	switch {
-	case val.IsObject():
-		var names []string
-		val.ForEach(func(key, child gjson.Result) bool {
-			p := join(path, key.Str)
-			if slices.Contains(names, key.Str) {
-				v.add(Error, CodeDuplicateMember, p, key.Index, "duplicate member "+strconv.Quote(key.Str))
+// annotation reads the value of the member name of an object of type t, which no rule
+// describes, for duplicate member names inside it.
+func (v *validator) annotation(t *objectType, name string) {
+	val, err := v.r.Next()
+	if err != nil || val.Kind != jsoncheck.ObjectStart && val.Kind != jsoncheck.ArrayStart {
+		return
+	}
+	v.looseBase = t.path
+	v.segments[0] = segment{name: name, index: -1}
+	v.depth = 1
+	v.loose(val)
+}
+
+// loose reads the object or array that starts with t, a value no rule describes, and reports
+// duplicate member names in it at any level. v.segments holds its path.
+func (v *validator) loose(t jsoncheck.Token) {
+	if t.Kind == jsoncheck.ArrayStart {
+		for n := 0; ; n++ {
+			val, err := v.r.Next()
+			if err != nil || val.Kind == jsoncheck.ArrayEnd {
+				return
 			}
-			names = append(names, key.Str)
-			v.noDuplicates(p, child)
-			return true
-		})
-	case val.IsArray():
-		n := 0
-		val.ForEach(func(_, child gjson.Result) bool {
-			v.noDuplicates(path+"["+strconv.Itoa(n)+"]", child)
-			n++
-			return true
-		})
+			if val.Kind == jsoncheck.ObjectStart || val.Kind == jsoncheck.ArrayStart {
+				v.segments[v.depth] = segment{index: n}
+				v.depth++
+				v.loose(val)
+				v.depth--
+			}
+		}
+	}
+	var seen names
+	for {
+		key, err := v.r.Next()
+		if err != nil || key.Kind != jsoncheck.Name {
+			return
+		}
+		name := v.str(key)
+		if seen.add(name) && v.room() {
+			v.add(Error, CodeDuplicateMember, v.loosePath(name), key.Offset, "duplicate member "+quoteAll(name))
+		}
+		val, err := v.r.Next()
+		if err != nil {
+			return
+		}
+		if val.Kind == jsoncheck.ObjectStart || val.Kind == jsoncheck.ArrayStart {
+			v.segments[v.depth] = segment{name: name, index: -1}
+			v.depth++
+			v.loose(val)
+			v.depth--
+		}
 	}
 }
 
-// describe names a JSON value's type, and shows short strings, for a message.
-func describe(val gjson.Result) string {
-	switch val.Type {
-	case gjson.Null:
-		return "null"
-	case gjson.False, gjson.True:
-		return val.Raw
-	case gjson.Number:
-		return "a number (" + clip(val.Raw) + ")"
-	case gjson.String:
-		return quote(val.Str)
+// loosePath returns the path of member name of the loose object being read.
+func (v *validator) loosePath(name string) string {
+	p := v.looseBase
+	for _, s := range v.segments[:v.depth] {
+		if s.index < 0 {
+			p = join(p, s.name)
+		} else {
+			p += "[" + strconv.Itoa(s.index) + "]"
+		}
 	}
-	if val.IsArray() {
+	return pathOf(p, name)
+}
+
+// names is a set of the member names of one object, read so far.
+type names struct {
+	n     int
+	small [16]string
+	more  map[string]struct{} // all of them, once there are more than fit in small
+}
+
+// add adds name to the set and reports whether it was there already.
+func (s *names) add(name string) bool {
+	if s.more != nil {
+		if _, ok := s.more[name]; ok {
+			return true
+		}
+		s.more[name] = struct{}{}
+		return false
+	}
+	for _, x := range s.small[:s.n] {
+		if x == name {
+			return true
+		}
+	}
+	if s.n < len(s.small) {
+		s.small[s.n] = name
+		s.n++
+		return false
+	}
+	s.more = make(map[string]struct{}, 4*len(s.small))
+	for _, x := range s.small {
+		s.more[x] = struct{}{}
+	}
+	s.more[name] = struct{}{}
+	return false
+}
+
+// describe names the type of the value that starts with t, and shows short strings and
+// numbers, for a message.
+func (v *validator) describe(t jsoncheck.Token) string {
+	switch t.Kind {
+	case jsoncheck.Null:
+		return "null"
+	case jsoncheck.True:
+		return "true"
+	case jsoncheck.False:
+		return "false"
+	case jsoncheck.Number:
+		raw := v.r.Raw(t)
+		return "a number (" + clip(unsafe.String(unsafe.SliceData(raw), len(raw))) + ")"
+	case jsoncheck.String:
+		return quote(v.str(t))
+	case jsoncheck.ArrayStart:
 		return "an array"
 	}
 	return "an object"
 }
 
 // quote renders a string value for a message, cut short when long.
-func quote(s string) string { return strconv.Quote(clip(s)) }
+func quote(s string) string { return quoteAll(clip(s)) }
+
+// quoteAll is strconv.Quote, quicker for printable ASCII, which it only has to put in quotes.
+func quoteAll(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return strconv.Quote(s)
+		}
+	}
+	return "\"" + s + "\""
+}
 
 func clip(s string) string {
 	const max = 60
@@ -371,20 +622,6 @@ func isIDChar(c byte) bool {
 // ValidID reports whether s is an id the service accepts: 1 to 512 of A-Z a-z 0-9 - _ . ~,
 // but not "." or "..", which URL paths cannot carry.
 func ValidID(s string) bool { return checkID(s) == "" }
-
-// locate fills in the line and column of every problem and puts them in text order.
-func (v *validator) locate() {
-	p := v.problems
-	if len(p) == 0 {
-		return
-	}
-	slices.SortStableFunc(p, func(a, b Problem) int { return a.Offset - b.Offset })
-	c := cursor{line: 1, column: 1}
-	for i := range p {
-		c.advance(v.text, p[i].Offset)
-		p[i].Line, p[i].Column = c.line, c.column
-	}
-}
 
 // Position returns the 1-based line and column of a byte offset in text, the column counted in
 // UTF-16 code units, as Problem positions are.
