@@ -122,7 +122,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.devToken(q)
 		return
 	}
+	if rt.kind == routeMetadata {
+		h.write(q, http.StatusOK, odata.MetadataContentType, odata.Metadata)
+		return
+	}
 	if !h.authorize(q) {
+		return
+	}
+	if rt.kind == routeBatch {
+		h.batch(q) // each request in it is authorised and rate-limited on its own
 		return
 	}
 	if h.limiter != nil {
@@ -168,6 +176,9 @@ func (h *Handler) authorize(q *request) bool {
 		}
 		h.fail(q, &odata.Error{Status: 401, Code: "InvalidAuthenticationToken", Message: msg})
 		return false
+	}
+	if q.route.kind == routeBatch {
+		return true // a valid token; the batch's requests are authorised one by one
 	}
 	switch {
 	case q.route.me && p.Application:

@@ -17,6 +17,8 @@ const (
 	routeCount                           // .../insights/used/$count
 	routeItem                            // .../insights/used/{id}
 	routeDevToken                        // /dev/token
+	routeBatch                           // /$batch: JSON batching
+	routeMetadata                        // /$metadata: the CSDL of the served types
 )
 
 // route is what a request path names.
@@ -46,6 +48,12 @@ func parsePath(escaped string) (route, string, *odata.Error) {
 	notFound := &odata.Error{Status: 404, Code: "itemNotFound", Message: "Resource not found for the segment '" + clipText(lastSegment(escaped)) + "'."}
 	if escaped == "/dev/token" {
 		return route{kind: routeDevToken}, version, nil
+	}
+	switch p, _ := url.PathUnescape(escaped); p {
+	case "/$batch":
+		return route{kind: routeBatch}, version, nil
+	case "/$metadata":
+		return route{kind: routeMetadata}, version, nil
 	}
 	raw := strings.Split(strings.TrimPrefix(escaped, "/"), "/")
 	segs := make([]string, len(raw))
@@ -107,9 +115,9 @@ func (rt route) methods() []string {
 	switch rt.kind {
 	case routeCollection:
 		return []string{http.MethodGet, http.MethodPost}
-	case routeRef, routeDevToken:
+	case routeRef, routeDevToken, routeBatch:
 		return []string{http.MethodPost}
-	case routeCount:
+	case routeCount, routeMetadata:
 		return []string{http.MethodGet}
 	case routeItem:
 		return []string{http.MethodGet, http.MethodPatch, http.MethodDelete}
@@ -137,6 +145,10 @@ func (rt route) describe() string {
 		return "$count"
 	case routeDevToken:
 		return "/dev/token"
+	case routeBatch:
+		return "$batch"
+	case routeMetadata:
+		return "$metadata"
 	}
 	return "the used insights collection"
 }
