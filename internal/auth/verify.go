@@ -51,6 +51,7 @@ type Verifier struct {
 	audience  string
 	issuer    string
 	now       func() time.Time
+	cache     tokenCache // tokens accepted before (cache.go)
 }
 
 // NewVerifier parses the keys of c once. It fails when c.JWKS is not a key set with at least one
@@ -75,16 +76,25 @@ func NewVerifier(c Config) (*Verifier, error) {
 }
 
 // Verify checks the value of an Authorization header, "Bearer <JWT>" (the scheme in any case), and
-// returns the caller. Every failure is an *Error.
+// returns the caller. Every failure is an *Error. A token accepted before is only checked for its
+// lifetime again (cache.go); the Principal's slices are shared between such calls and must not be
+// modified.
 func (v *Verifier) Verify(authorization string) (Principal, error) {
 	token, e := bearerToken(authorization)
 	if e != nil {
 		return Principal{}, e
 	}
-	p, e := v.verifyToken(token)
+	if t, ok := v.cache.get(token); ok {
+		if v.live(t) {
+			return t.p, nil
+		}
+		v.cache.remove(token)
+	}
+	p, lifetime, e := v.verifyToken(token)
 	if e != nil {
 		return Principal{}, e
 	}
+	v.cache.put(token, lifetime)
 	return p, nil
 }
 
@@ -255,9 +265,9 @@ func isObject(b []byte) bool {
 }
 
 // verifyToken checks a compact JWS token: its shape, header, signature, then its claims.
-func (v *Verifier) verifyToken(token string) (Principal, *Error) {
+func (v *Verifier) verifyToken(token string) (Principal, cachedToken, *Error) {
 	if len(token) > MaxTokenLen {
-		return Principal{}, fail(msgTooLong)
+		return Principal{}, cachedToken{}, fail(msgTooLong)
 	}
 	// One pass over the token: only base64url characters and exactly two dots.
 	dot1, dot2, dots := 0, 0, 0
@@ -273,11 +283,11 @@ func (v *Verifier) verifyToken(token string) (Principal, *Error) {
 			}
 		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '_':
 		default:
-			return Principal{}, fail(msgMalformed)
+			return Principal{}, cachedToken{}, fail(msgMalformed)
 		}
 	}
 	if dots != 2 {
-		return Principal{}, fail(msgMalformed)
+		return Principal{}, cachedToken{}, fail(msgMalformed)
 	}
 
 	sc := scratchPool.Get().(*scratch)
@@ -297,39 +307,43 @@ func (v *Verifier) verifyToken(token string) (Principal, *Error) {
 	signingInput := raw[:dot2]
 	hdr, buf, ok := decodeSegment(buf, raw[:dot1])
 	if !ok {
-		return Principal{}, fail(msgMalformed)
+		return Principal{}, cachedToken{}, fail(msgMalformed)
 	}
 	payload, buf, ok := decodeSegment(buf, raw[dot1+1:dot2])
 	if !ok {
-		return Principal{}, fail(msgMalformed)
+		return Principal{}, cachedToken{}, fail(msgMalformed)
 	}
 	sig, buf, ok := decodeSegment(buf, raw[dot2+1:])
 	if !ok {
-		return Principal{}, fail(msgMalformed)
+		return Principal{}, cachedToken{}, fail(msgMalformed)
 	}
 
 	h := &sc.h
 	if !isObject(hdr) || json.Unmarshal(hdr, h) != nil {
-		return Principal{}, fail(msgMalformed)
+		return Principal{}, cachedToken{}, fail(msgMalformed)
 	}
 	if h.Alg == "" {
-		return Principal{}, fail(msgNoAlg)
+		return Principal{}, cachedToken{}, fail(msgNoAlg)
 	}
 	if h.Crit {
-		return Principal{}, fail(msgCrit)
+		return Principal{}, cachedToken{}, fail(msgCrit)
 	}
 	if e := v.checkSignature(h.Alg, h.Kid, signingInput, sig, buf); e != nil {
-		return Principal{}, e
+		return Principal{}, cachedToken{}, e
 	}
 
 	// The signature is good: only now read the claims.
 	c := &sc.c
 	c.Aud.want = v.audience
 	if !isObject(payload) || json.Unmarshal(payload, c) != nil {
-		return Principal{}, fail(msgClaims)
+		return Principal{}, cachedToken{}, fail(msgClaims)
 	}
 	// The Principal holds only strings and slices that decoding made afresh, none of sc.
-	return v.checkClaims(c)
+	p, e := v.checkClaims(c)
+	if e != nil {
+		return Principal{}, cachedToken{}, e
+	}
+	return p, cachedToken{p: p, exp: c.Exp.sec, nbf: c.Nbf.sec, hasNbf: c.Nbf.set}, nil
 }
 
 // decodeSegment appends the base64url decoding of src to buf and returns the decoded bytes and

@@ -14,20 +14,21 @@ func Record(payload []byte, id string) []byte {
 	out = append(out, '{')
 	needID := !root.Get("id").Exists()
 	if needID && !root.Get(`\@odata\.type`).Exists() {
-		out = appendMember(out, "id", quoteJSON(id))
+		out = gjson.AppendJSONString(appendName(out, "id"), id)
 		needID = false
 	}
 	root.ForEach(func(key, val gjson.Result) bool {
 		if dropped(key.Str) {
 			return true
 		}
-		raw := val.Raw
+		out = appendName(out, key.Str)
 		if val.IsObject() {
-			raw = string(compactObject(val))
+			out = appendCompactObject(out, val)
+		} else {
+			out = append(out, val.Raw...)
 		}
-		out = appendMember(out, key.Str, raw)
 		if needID && key.Str == odataTypeAnnotation {
-			out = appendMember(out, "id", quoteJSON(id))
+			out = gjson.AppendJSONString(appendName(out, "id"), id)
 			needID = false
 		}
 		return true
@@ -69,39 +70,39 @@ func dropped(name string) bool {
 }
 
 // compactObject copies an object's members without dropped annotations or white space.
-func compactObject(obj gjson.Result) []byte {
-	out := []byte{'{'}
+func compactObject(obj gjson.Result) []byte { return appendCompactObject(nil, obj) }
+
+// appendCompactObject appends an object's members without dropped annotations or white space.
+func appendCompactObject(out []byte, obj gjson.Result) []byte {
+	out = append(out, '{')
 	obj.ForEach(func(key, val gjson.Result) bool {
 		if !dropped(key.Str) {
-			out = appendMember(out, key.Str, compactRaw(val.Raw))
+			out = appendCompact(appendName(out, key.Str), val.Raw)
 		}
 		return true
 	})
 	return append(out, '}')
 }
 
-// compactRaw removes white space outside strings from a JSON value.
-func compactRaw(raw string) string {
+// appendCompact appends a JSON value without white space outside strings.
+func appendCompact(out []byte, raw string) []byte {
 	for i := 0; i < len(raw); i++ {
 		if c := raw[i]; c == ' ' || c == '\t' || c == '\n' || c == '\r' {
-			out, _ := Minify([]byte(raw))
-			return string(out)
+			min, _ := Minify([]byte(raw))
+			return append(out, min...)
 		}
 	}
-	return raw
-}
-
-func appendMember(out []byte, name, raw string) []byte {
-	if out[len(out)-1] != '{' {
-		out = append(out, ',')
-	}
-	out = append(out, quoteJSON(name)...)
-	out = append(out, ':')
 	return append(out, raw...)
 }
 
-// quoteJSON returns s as a JSON string literal.
-func quoteJSON(s string) string { return string(gjson.AppendJSONString(nil, s)) }
+// appendName appends a member's name and colon, after a comma unless it is the first member.
+func appendName(out []byte, name string) []byte {
+	if out[len(out)-1] != '{' {
+		out = append(out, ',')
+	}
+	out = gjson.AppendJSONString(out, name)
+	return append(out, ':')
+}
 
 // escapePath escapes a member name for use as one sjson path component.
 func escapePath(name string) string {

@@ -47,6 +47,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/usedinsight/usedinsight/internal/store"
 )
@@ -103,7 +104,10 @@ func (l layout) familyPrefix(f family) string      { return l.prefix + familyTag
 func (l layout) sortIDOfPrimary(key string) string { return key[len(l.prefix)+2:] }
 
 // index returns the key of the record in family f.
-func (l layout) index(f family, r stored) string {
+func (l layout) index(f family, r stored) string { return l.indexWith(f, r, recordHashes(r)) }
+
+// indexWith returns the key of the record in family f, given its recordHashes.
+func (l layout) indexWith(f family, r stored, hashes string) string {
 	t := r.rec.Keys.Accessed
 	if f >= modifiedDesc {
 		t = r.rec.Keys.Modified
@@ -115,25 +119,34 @@ func (l layout) index(f family, r stored) string {
 	sid := store.SortID(r.rec.ID)
 	var b strings.Builder
 	b.Grow(len(l.prefix) + 3 + tickLen + 1 + len(sid) + tailLen)
-	b.WriteString(l.familyPrefix(f))
+	b.WriteString(l.prefix)
+	b.WriteString(familyTags[f])
+	b.WriteByte('/')
 	var ticks [8]byte
+	var hexTicks [tickLen]byte
 	binary.BigEndian.PutUint64(ticks[:], u)
-	b.WriteString(hex.EncodeToString(ticks[:]))
+	hex.Encode(hexTicks[:], ticks[:])
+	b.Write(hexTicks[:])
 	b.WriteByte('/')
 	b.WriteString(sid)
 	b.WriteByte('!')
 	b.WriteString(r.nonce)
-	b.WriteString(fieldHash(r.rec.Keys.Type))
-	b.WriteString(fieldHash(r.rec.Keys.ContainerType))
-	b.WriteString(fieldHash(r.rec.Keys.ReferenceType))
+	b.WriteString(hashes)
 	return b.String()
+}
+
+// recordHashes is the end of the record's index keys: the hashes of its type, containerType
+// and reference type.
+func recordHashes(r stored) string {
+	return fieldHash(r.rec.Keys.Type) + fieldHash(r.rec.Keys.ContainerType) + fieldHash(r.rec.Keys.ReferenceType)
 }
 
 // indexes returns the record's key in every family.
 func (l layout) indexes(r stored) []string {
+	hashes := recordHashes(r)
 	keys := make([]string, families)
 	for f := range families {
-		keys[f] = l.index(f, r)
+		keys[f] = l.indexWith(f, r, hashes)
 	}
 	return keys
 }
@@ -152,10 +165,33 @@ func parseIndex(familyPrefix, key string) (k indexKey, ok bool) {
 }
 
 // fieldHash returns a field's hash in index key names. (A variable, so tests can make
-// hashes collide.)
-var fieldHash = func(v string) string {
+// hashes collide.) The same few values (types, container types) recur in most records, so
+// the hashes of recent values are remembered.
+var fieldHash = memoize(func(v string) string {
 	sum := sha256.Sum256([]byte("usedinsight field\x00" + store.Fold(v)))
 	return b64.EncodeToString(sum[:8])
+})
+
+// memoize remembers up to 256 results of f, a pure function; safe for concurrent use.
+func memoize(f func(string) string) func(string) string {
+	var mu sync.Mutex
+	m := make(map[string]string)
+	return func(v string) string {
+		mu.Lock()
+		h, ok := m[v]
+		mu.Unlock()
+		if ok {
+			return h
+		}
+		h = f(v)
+		mu.Lock()
+		if len(m) >= 256 {
+			clear(m)
+		}
+		m[strings.Clone(v)] = h
+		mu.Unlock()
+		return h
+	}
 }
 
 // nameFilter is a store.Filter as field hashes: it matches index key names, with the false
