@@ -15,12 +15,12 @@ OFFLINE   := CLOUDFLARE_CF_FETCH_ENABLED=false WRANGLER_SEND_METRICS=false
 PORT      ?= 8787
 INSPECTOR_PORT ?= 9229
 
-.PHONY: all test vet fmt-check unit test-js fuzz fuzz-long test-node test-e2e wasm worker dev deploy bench bench-go bench-node clean
+.PHONY: all test vet fmt-check unit test-sdk test-js fuzz fuzz-long test-node test-e2e wasm worker dev deploy bench bench-go bench-node clean
 
 all: wasm worker
 
 ## test: every test: vet, format, unit, the core under GOOS=js in Node, short fuzzing, Node tests of the wasm API.
-test: vet fmt-check unit test-js fuzz test-node test-e2e
+test: vet fmt-check unit test-sdk test-js fuzz test-node test-e2e
 	@echo "make test: all passed"
 
 vet:
@@ -28,10 +28,15 @@ vet:
 	$(WASM_ENV) $(GO) vet ./...
 
 fmt-check:
-	@out=$$(gofmt -l internal wasm worker web/test); if [ -n "$$out" ]; then echo "gofmt -l reports unformatted files:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l internal wasm worker web/test sdktest bench); if [ -n "$$out" ]; then echo "gofmt -l reports unformatted files:"; echo "$$out"; exit 1; fi
 
 unit:
 	$(GO) test -count=1 ./...
+
+## test-sdk: the API through Microsoft's Graph SDK for Go (sdktest/, its own module). The first
+## run downloads the SDK and compiles its models and users packages (about 5 minutes on 2 cores).
+test-sdk:
+	cd sdktest && $(GO) test -count=1 ./...
 
 ## test-js: the core's tests compiled to WebAssembly and run under Node.js.
 test-js:
@@ -66,12 +71,16 @@ test-node: wasm web/node_modules/.installed
 test-e2e: wasm worker worker/node_modules/.installed
 	$(GO) test -count=1 -tags e2e ./worker/e2e/
 
-## worker: the Go Worker (worker/build/app.wasm) and syumai/workers' JavaScript entry.
+## worker: the Go Worker (worker/build/app.wasm) and its JavaScript entry: worker/entry.mjs
+## (as worker.mjs) and worker/host.mjs, one Go runtime per isolate; wasm_exec.js from syumai/workers.
 worker: worker/build/app.wasm
 
-worker/build/app.wasm: $(GO_SRC) $(wildcard worker/*.go)
+worker/build/app.wasm: $(GO_SRC) $(wildcard worker/*.go) worker/entry.mjs worker/host.mjs
 	rm -rf worker/build
 	$(GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -o worker/build
+	rm worker/build/worker.mjs worker/build/runtime.mjs
+	cp worker/entry.mjs worker/build/worker.mjs
+	cp worker/host.mjs worker/build/host.mjs
 	$(WASM_ENV) $(GO) build $(BUILDFLAGS) -o $@ ./worker
 
 worker/node_modules/.installed: worker/package.json worker/package-lock.json
@@ -91,14 +100,20 @@ dev: wasm worker worker/node_modules/.installed worker/.dev.vars
 deploy: wasm worker worker/node_modules/.installed
 	cd worker && $(WRANGLER) deploy
 
-## bench: the benchmarks of SPEC §9 that exist so far.
-bench: bench-go bench-node
+## bench: the benchmarks of SPEC §9: the Go core, the wasm module in Node.js, and the Worker.
+bench: bench-go bench-node bench-worker
 
 bench-go:
 	$(GO) test -run='^$$' -bench=. -benchmem ./internal/...
 
 bench-node: wasm web/node_modules/.installed
 	cd web && node bench/validate.bench.mjs
+
+## bench-worker: the Go Worker against a minimal JavaScript Worker on local `wrangler dev`,
+## alternating rounds, plus list latency, cold start and a CPU profile (bench/worker; a few minutes).
+.PHONY: bench-worker
+bench-worker: worker worker/node_modules/.installed
+	$(GO) run ./bench/worker
 
 clean:
 	rm -f web/insight.wasm web/wasm_exec.js

@@ -2,6 +2,9 @@
 
 // Command worker is the usedinsight Cloudflare Worker: the API of internal/api over Workers KV.
 // Its configuration comes from the Worker's environment (wrangler.jsonc, secrets, .dev.vars).
+//
+// One Go program serves every request of an isolate: entry.mjs and host.mjs start it once and
+// hand it each request (host.go is the Go half of that adapter).
 package main
 
 import (
@@ -11,27 +14,41 @@ import (
 	"strings"
 	"time"
 
-	"github.com/syumai/workers"
 	"github.com/syumai/workers/cloudflare"
-	"github.com/syumai/workers/cloudflare/kv"
 	"github.com/usedinsight/usedinsight/internal/api"
 	"github.com/usedinsight/usedinsight/internal/auth"
 	"github.com/usedinsight/usedinsight/internal/kvstore"
 	"github.com/usedinsight/usedinsight/internal/odata"
 )
 
-// binding is the KV namespace binding named in wrangler.jsonc.
+// binding is the KV namespace binding named in wrangler.jsonc (host.mjs uses the same name).
 const binding = "INSIGHTS"
 
-func main() {
-	workers.Serve(handler())
+// main does nothing heavy: the handler is built on the first request, from its env.
+func main() { serve() }
+
+// app is what serves the requests of one env.
+type app struct {
+	handler http.Handler
+	// countKV adds the KV operations of each request to its response, in a Server-Timing
+	// header, for `make bench-worker` (KV_OP_COUNTS=1).
+	countKV bool
 }
 
-// handler builds the API from the environment, or a handler that explains what is missing.
+// newApp builds the API from the environment, or a handler that explains what is missing. It
+// reads the env that the request being dispatched brought (see host.go).
+func newApp() *app {
+	a := &app{countKV: cloudflare.Getenv("KV_OP_COUNTS") == "1"}
+	a.handler = wrap(handler())
+	return a
+}
+
+// wrap is the identity, except in test builds (crashhook.go).
+var wrap = func(h http.Handler) http.Handler { return h }
+
 func handler() http.Handler {
-	ns, err := kv.NewNamespace(binding)
-	if err != nil {
-		return broken("the KV namespace binding " + binding + " is missing: " + err.Error())
+	if cloudflare.GetBinding(binding).IsUndefined() {
+		return broken("the KV namespace binding " + binding + " is missing: " + binding + " is undefined")
 	}
 	v, err := auth.NewVerifier(auth.Config{
 		Secret:   cloudflare.Getenv("AUTH_SECRET"),
@@ -42,7 +59,7 @@ func handler() http.Handler {
 	if err != nil {
 		return broken("AUTH_JWKS is not a usable JSON Web Key Set: " + err.Error())
 	}
-	c := api.Config{Store: kvstore.New(workersKV{ns}), Verifier: v}
+	c := api.Config{Store: kvstore.New(hostKV{}), Verifier: v}
 	if cloudflare.Getenv("DEV_TOKENS") == "1" {
 		c.DevSecret = cloudflare.Getenv("AUTH_SECRET")
 	}

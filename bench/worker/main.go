@@ -1,0 +1,652 @@
+//go:build !js
+
+// Command worker is `make bench-worker`: the Worker benchmark of SPEC §9 on one local
+// `wrangler dev` setup (the wrangler and workerd pinned in worker/package-lock.json).
+//
+// It starts, each in its own `wrangler dev` with its own local KV:
+//
+//   - the Go Worker as built by `make worker` (worker/wrangler.jsonc without its static assets,
+//     so that all three have the same shape: main and the KV binding; -assets keeps them),
+//   - the JavaScript baseline, bench/baseline-worker/worker.mjs: JSON.parse, crypto.randomUUID
+//     and one KV.put of the body, no validation, no authentication,
+//   - a JavaScript Worker that does the KV work of the store's Create and nothing else
+//     (bench/baseline-worker/kvwork.mjs), to show how much of the gap is KV,
+//
+// and prints:
+//
+//   - create: POSTs of the seed payload at 16 concurrent, alternating rounds between the Workers
+//     (the order reversed every round), req/s, p50 and p99, and the ratios to the baseline;
+//   - the KV operations one create, get and list make, counted by the Go Worker's adapter
+//     (KV_OP_COUNTS=1 makes it report them in a Server-Timing header);
+//   - list latency, GET ?$top=25, with 50 and with 5,000 stored records;
+//   - the latency of the first request after a cold start (wrangler dev just ready).
+//
+// Every load loop is bounded in time and in count, and only 127.0.0.1 is contacted.
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/usedinsight/usedinsight/internal/auth"
+)
+
+var (
+	rounds      = flag.Int("rounds", 6, "create rounds per Worker (alternating)")
+	roundTime   = flag.Duration("round", 4*time.Second, "length of one create round")
+	warmup      = flag.Duration("warmup", 3*time.Second, "create warm-up per Worker before the rounds")
+	concurrency = flag.Int("c", 16, "concurrent requests in the create rounds")
+	records     = flag.Int("records", 5000, "records stored for the large list")
+	small       = flag.Int("small", 50, "records stored for the small list")
+	listN       = flag.Int("list", 100, "list requests measured per size")
+	colds       = flag.Int("cold", 3, "cold starts per Worker")
+	budget      = flag.Duration("budget", 10*time.Minute, "the most the whole benchmark may take")
+	kvwork      = flag.Bool("kvwork", true, "also run the JavaScript Worker that does the store's KV work")
+	label       = flag.String("label", "", "a label printed in the title, such as before or after")
+	goMain      = flag.String("main", "", "the Go Worker's entry module instead of worker/wrangler.jsonc's main (to compare builds)")
+	kvDir       = flag.String("kv-dir", "", "where the Workers' local KV is kept (--persist-to); a new directory in the system's temporary directory by default")
+	assets      = flag.Bool("assets", false, "keep worker/wrangler.jsonc's static assets for the Go Worker (wrangler dev then routes each request through its asset router first, which the JavaScript Workers do not have)")
+	profile     = flag.Bool("profile", true, "also measure the CPU time of a request in Node.js, by where it goes (bench/worker/profile.mjs)")
+)
+
+const maxRequestsPerRound = 200_000 // a bound on every load loop besides its time
+
+var (
+	root     string
+	seed     []byte
+	deadline time.Time
+)
+
+func main() {
+	flag.Parse()
+	var err error
+	if root, err = repoRoot(); err != nil {
+		fatal(err)
+	}
+	if seed, err = os.ReadFile(filepath.Join(root, "internal", "insight", "testdata", "seed.json")); err != nil {
+		fatal(err)
+	}
+	for _, p := range []string{"worker/build/worker.mjs", "worker/build/app.wasm", "worker/node_modules/.bin/wrangler"} {
+		if _, err := os.Stat(filepath.Join(root, p)); err != nil {
+			fatal(fmt.Errorf("%s is missing: run `make bench-worker`, which builds it", p))
+		}
+	}
+	deadline = time.Now().Add(*budget)
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		<-sig
+		servers.stopAll()
+		os.Exit(2)
+	}()
+	time.AfterFunc(*budget, func() {
+		fmt.Fprintln(os.Stderr, "bench-worker: over its time budget; stopping")
+		servers.stopAll()
+		os.Exit(1)
+	})
+	err = run()
+	if err != nil {
+		servers.mu.Lock()
+		for s := range servers.m {
+			fmt.Fprintf(os.Stderr, "bench-worker: output of wrangler dev %s (%s):\n%s\n", s.name, s.base, lastLines(s.out.String(), 40))
+		}
+		servers.mu.Unlock()
+	}
+	servers.stopAll()
+	if err != nil {
+		fatal(err)
+	}
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "bench-worker:", err)
+	servers.stopAll()
+	os.Exit(1)
+}
+
+// target is one Worker under test.
+type target struct {
+	name   string
+	cfg    serverConfig
+	srv    *devServer
+	url    string // the create URL
+	header http.Header
+	cold   []time.Duration
+	warm   []time.Duration // the requests right after the first
+	create *samples
+}
+
+func run() error {
+	start := time.Now()
+	secret := randomHex(32)
+	tmp, err := os.MkdirTemp(*kvDir, "usedinsight-bench-kv-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+
+	goW := &target{name: "Go Worker (usedinsight)", cfg: serverConfig{name: "go", config: filepath.Join(root, "worker", "wrangler.jsonc"),
+		main: *goMain, vars: map[string]string{"AUTH_SECRET": secret, "KV_OP_COUNTS": "1"}, persist: filepath.Join(tmp, "go"), noAsset: !*assets}}
+	goW.header = bearer(secret, "bench-create")
+	jsW := &target{name: "JS baseline (parse, randomUUID, 1 put)", cfg: serverConfig{name: "js", config: filepath.Join(root, "bench", "baseline-worker", "wrangler.jsonc"),
+		persist: filepath.Join(tmp, "js")}}
+	kvW := &target{name: "JS with the store's KV work", cfg: serverConfig{name: "kvwork", config: filepath.Join(root, "bench", "baseline-worker", "wrangler.jsonc"),
+		main: filepath.Join(root, "bench", "baseline-worker", "kvwork.mjs"), persist: filepath.Join(tmp, "kvwork")}}
+	targets := []*target{goW, jsW}
+	if *kvwork {
+		targets = append(targets, kvW)
+	}
+	for _, t := range targets {
+		t.header = mergeHeader(t.header, http.Header{"Content-Type": {"application/json"}})
+		t.create = &samples{}
+	}
+
+	load1 := loadAvg()
+	fmt.Printf("== Worker benchmark%s: %s ==\n", labelSuffix(), time.Now().UTC().Format("2006-01-02 15:04 UTC"))
+	entry := filepath.Join(root, "worker", "build", "worker.mjs")
+	if *goMain != "" {
+		entry = *goMain
+	}
+	fmt.Printf("wrangler %s, workerd %s, %s, %d CPUs; Go Worker %s (app.wasm %s)\n", pkgVersion("wrangler"), pkgVersion("workerd"),
+		nodeVersion(), runtime.NumCPU(), relPath(entry), fileSize(filepath.Join(filepath.Dir(entry), "app.wasm")))
+
+	// Cold starts: the first request after `wrangler dev` is ready; the last start of each
+	// Worker stays up for the rest.
+	for i := 0; i < *colds; i++ {
+		for _, t := range targets {
+			if t.srv != nil {
+				t.srv.stop()
+			}
+			if t.srv, err = startServer(t.cfg); err != nil {
+				return err
+			}
+			t.url = t.srv.base + "/me/insights/used"
+			if t != goW {
+				t.url = t.srv.base + "/"
+			}
+			time.Sleep(500 * time.Millisecond) // let wrangler settle; the Worker is not called yet
+			d, err := t.post(context.Background())
+			if err != nil {
+				return fmt.Errorf("%s: first request: %w", t.name, err)
+			}
+			t.cold = append(t.cold, d)
+			for j := 0; j < 5; j++ {
+				d, err := t.post(context.Background())
+				if err != nil {
+					return fmt.Errorf("%s: %w", t.name, err)
+				}
+				t.warm = append(t.warm, d)
+			}
+		}
+	}
+
+	// Create rounds, alternating, each Worker warmed up first.
+	for _, t := range targets {
+		if _, err := t.load(*warmup, &samples{}); err != nil {
+			return err
+		}
+	}
+	for r := 0; r < *rounds; r++ {
+		order := slices.Clone(targets)
+		if r%2 == 1 {
+			slices.Reverse(order)
+		}
+		for _, t := range order {
+			if _, err := t.load(*roundTime, t.create); err != nil {
+				return err
+			}
+		}
+	}
+
+	// KV operations per request, as the Go Worker's adapter counts them.
+	ops, opsErr := kvOps(goW, secret)
+
+	// List latency with few and many records: seed through the API, concurrently.
+	seedStart := time.Now()
+	smallUser, largeUser := "bench-list-small", "bench-list-large"
+	if err := seedRecords(goW, secret, smallUser, *small); err != nil {
+		return err
+	}
+	if err := seedRecords(goW, secret, largeUser, *records); err != nil {
+		return err
+	}
+	seedTime := time.Since(seedStart)
+	listSmall, listLarge, err := listLatency(goW, secret, smallUser, largeUser)
+	if err != nil {
+		return err
+	}
+	load2 := loadAvg()
+
+	// The report.
+	shape := "the Go Worker with worker/wrangler.jsonc minus its static assets, the JavaScript Workers with bench/baseline-worker/wrangler.jsonc"
+	if *assets {
+		shape = "the Go Worker with worker/wrangler.jsonc including its static assets, the JavaScript Workers with bench/baseline-worker/wrangler.jsonc"
+	}
+	fmt.Printf("%s\n", shape)
+	fmt.Printf("local KV in %s; load average (1 min) %s at start, %s at end; total %v\n\n", tmp, load1, load2, time.Since(start).Round(time.Second))
+	fmt.Printf("Create: POST of the seed payload (%d bytes), %d concurrent, %d alternating rounds of %v per Worker (after a %v warm-up)\n",
+		len(seed), *concurrency, *rounds, *roundTime, *warmup)
+	fmt.Printf("  %-42s %9s %9s %9s %8s   %s\n", "worker", "req/s", "p50 ms", "p99 ms", "errors", "req/s of each round")
+	for _, t := range targets {
+		s := t.create
+		var each []string
+		for _, r := range s.rounds {
+			each = append(each, fmt.Sprintf("%.0f", r))
+		}
+		fmt.Printf("  %-42s %9.1f %9.1f %9.1f %8d   %s\n", t.name, s.rate(), ms(s.pct(50)), ms(s.pct(99)), s.errors, strings.Join(each, " "))
+	}
+	g, j := goW.create, jsW.create
+	fmt.Printf("  %-42s %8.2fx %8.2fx %8.2fx   (req/s: higher is better; p50, p99: lower is better)\n", "Go Worker / JS baseline",
+		g.rate()/j.rate(), ratio(g.pct(50), j.pct(50)), ratio(g.pct(99), j.pct(99)))
+	if *kvwork {
+		k := kvW.create
+		fmt.Printf("  %-42s %8.2fx %8.2fx %8.2fx\n", "JS with the store's KV work / JS baseline", k.rate()/j.rate(), ratio(k.pct(50), j.pct(50)), ratio(k.pct(99), j.pct(99)))
+		fmt.Printf("  %-42s %8.2fx %8.2fx %8.2fx\n", "Go Worker / JS with the store's KV work", g.rate()/k.rate(), ratio(g.pct(50), k.pct(50)), ratio(g.pct(99), k.pct(99)))
+	}
+	fmt.Println()
+	fmt.Println("KV operations per request (counted by the Go Worker's adapter):")
+	if opsErr != nil {
+		fmt.Printf("  not reported: %v\n", opsErr)
+	} else {
+		for _, o := range ops {
+			fmt.Printf("  %-34s %s\n", o[0], o[1])
+		}
+	}
+	fmt.Println()
+	fmt.Printf("List: GET ?$top=25, one at a time, %d requests per size, alternating (seeding %d records through the API took %v)\n",
+		*listN, *small+*records, seedTime.Round(100*time.Millisecond))
+	fmt.Printf("  %-10s %9s %9s\n", "records", "p50 ms", "p99 ms")
+	fmt.Printf("  %-10d %9.1f %9.1f\n", *small, ms(listSmall.pct(50)), ms(listSmall.pct(99)))
+	fmt.Printf("  %-10d %9.1f %9.1f\n", *records, ms(listLarge.pct(50)), ms(listLarge.pct(99)))
+	fmt.Printf("  %-10s %8.2fx %8.2fx\n", fmt.Sprintf("%d/%d", *records, *small), ratio(listLarge.pct(50), listSmall.pct(50)), ratio(listLarge.pct(99), listSmall.pct(99)))
+	fmt.Println()
+	fmt.Printf("Cold start: the first request (POST of the seed) after wrangler dev is ready, %d starts per Worker\n", *colds)
+	fmt.Printf("  %-42s %10s %22s %12s\n", "worker", "median ms", "each ms", "next 5 p50")
+	for _, t := range targets {
+		var each []string
+		var cs samples
+		for _, d := range t.cold {
+			each = append(each, fmt.Sprintf("%.0f", ms(d)))
+			cs.add(d, true)
+		}
+		var ws samples
+		for _, d := range t.warm {
+			ws.add(d, true)
+		}
+		fmt.Printf("  %-42s %10.1f %22s %12.1f\n", t.name, ms(cs.pct(50)), strings.Join(each, " "), ms(ws.pct(50)))
+	}
+	if *profile {
+		servers.stopAll() // nothing else runs while CPU time is measured
+		return profileCPU(entry)
+	}
+	return nil
+}
+
+func labelSuffix() string {
+	if *label == "" {
+		return ""
+	}
+	return " (" + *label + ")"
+}
+
+// post sends one create and returns its latency; anything but 201 is an error.
+func (t *target) post(ctx context.Context) (time.Duration, error) {
+	d, status, _, err := do(ctx, client, http.MethodPost, t.url, t.header, seed)
+	if err == nil && status != http.StatusCreated {
+		err = fmt.Errorf("POST %s: status %d", t.url, status)
+	}
+	return d, err
+}
+
+// load runs creates at the configured concurrency for d (and at most maxRequestsPerRound).
+func (t *target) load(d time.Duration, s *samples) (int, error) {
+	if time.Now().Add(d).After(deadline) {
+		return 0, errors.New("out of time budget")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	var n atomic.Int64
+	var wg sync.WaitGroup
+	local := make([]samples, *concurrency)
+	begin := time.Now()
+	for i := 0; i < *concurrency; i++ {
+		wg.Add(1)
+		go func(s *samples) {
+			defer wg.Done()
+			for ctx.Err() == nil && n.Add(1) <= maxRequestsPerRound {
+				d, err := t.post(context.Background())
+				s.add(d, err == nil)
+			}
+		}(&local[i])
+	}
+	wg.Wait()
+	elapsed := time.Since(begin)
+	total := 0
+	for i := range local {
+		s.merge(&local[i])
+		total += len(local[i].d)
+	}
+	s.elapsed += elapsed
+	s.rounds = append(s.rounds, float64(total)/elapsed.Seconds())
+	return total, nil
+}
+
+var client = &http.Client{
+	Timeout: 60 * time.Second,
+	Transport: &http.Transport{
+		MaxIdleConns: 256, MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64,
+		IdleConnTimeout: 30 * time.Second, DisableCompression: true,
+	},
+}
+
+// do sends one request, reads the whole answer and returns its latency.
+func do(ctx context.Context, c *http.Client, method, url string, h http.Header, body []byte) (time.Duration, int, *http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	if body == nil {
+		req.Body = nil
+	}
+	req.Header = h.Clone()
+	start := time.Now()
+	res, err := c.Do(req)
+	if err != nil {
+		return time.Since(start), 0, nil, err
+	}
+	_, err = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return time.Since(start), res.StatusCode, res, err
+}
+
+// samples are latencies of successful requests, the number of failures and the time spent.
+type samples struct {
+	mu      sync.Mutex
+	d       []time.Duration
+	errors  int
+	elapsed time.Duration
+	sorted  bool
+	rounds  []float64 // req/s of each round
+}
+
+func (s *samples) add(d time.Duration, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ok {
+		s.d = append(s.d, d)
+		s.sorted = false
+	} else {
+		s.errors++
+	}
+}
+
+func (s *samples) merge(o *samples) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.d = append(s.d, o.d...)
+	s.errors += o.errors
+	s.sorted = false
+}
+
+func (s *samples) rate() float64 {
+	if s.elapsed == 0 {
+		return 0
+	}
+	return float64(len(s.d)) / s.elapsed.Seconds()
+}
+
+// pct is the p-th percentile (nearest rank).
+func (s *samples) pct(p float64) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.d) == 0 {
+		return 0
+	}
+	if !s.sorted {
+		slices.Sort(s.d)
+		s.sorted = true
+	}
+	i := int(float64(len(s.d))*p/100+0.999999) - 1
+	return s.d[min(max(i, 0), len(s.d)-1)]
+}
+
+func ms(d time.Duration) float64 { return float64(d) / 1e6 }
+
+func ratio(a, b time.Duration) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// bearer returns the Authorization header of a delegated token for user, signed with secret.
+func bearer(secret, user string) http.Header {
+	tok, err := auth.IssueHS256(secret, map[string]any{"sub": user, "scp": auth.PermissionReadWrite}, 2*time.Hour, time.Now())
+	if err != nil {
+		panic(err)
+	}
+	return http.Header{"Authorization": {"Bearer " + tok}}
+}
+
+func mergeHeader(a, b http.Header) http.Header {
+	out := a.Clone()
+	if out == nil {
+		out = http.Header{}
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
+
+var serverTiming = regexp.MustCompile(`kv;desc="([^"]*)"`)
+
+// kvOps makes one create, one get and one list and reads the KV operations the adapter
+// reports for each.
+func kvOps(t *target, secret string) ([][2]string, error) {
+	h := mergeHeader(bearer(secret, "bench-kvops"), http.Header{"Content-Type": {"application/json"}})
+	base := t.srv.base + "/me/insights/used"
+	var out [][2]string
+	read := func(what string, res *http.Response) error {
+		m := serverTiming.FindStringSubmatch(res.Header.Get("Server-Timing"))
+		if m == nil {
+			return errors.New("this build does not report them (no Server-Timing kv entry)")
+		}
+		out = append(out, [2]string{what, m[1]})
+		return nil
+	}
+	// Records to list, first.
+	for i := 0; i < 30; i++ {
+		if _, status, _, err := do(context.Background(), client, "POST", base, h, seed); err != nil || status != 201 {
+			return nil, fmt.Errorf("create: %v %d", err, status)
+		}
+	}
+	_, status, res, err := do(context.Background(), client, "POST", base, h, seed)
+	if err != nil || status != 201 {
+		return nil, fmt.Errorf("create: %v %d", err, status)
+	}
+	if err := read("create (POST)", res); err != nil {
+		return nil, err
+	}
+	loc := res.Header.Get("Location")
+	_, status, res, err = do(context.Background(), client, "GET", loc, h, nil)
+	if err != nil || status != 200 {
+		return nil, fmt.Errorf("get: %v %d", err, status)
+	}
+	read("get (GET /{id})", res)
+	_, status, res, err = do(context.Background(), client, "GET", base+"?$top=25", h, nil)
+	if err != nil || status != 200 {
+		return nil, fmt.Errorf("list: %v %d", err, status)
+	}
+	read("list (GET ?$top=25, 31 records)", res)
+	return out, nil
+}
+
+// seedRecords stores n records for user through the API, 16 at a time.
+func seedRecords(t *target, secret, user string, n int) error {
+	h := mergeHeader(bearer(secret, user), http.Header{"Content-Type": {"application/json"}})
+	url := t.srv.base + "/me/insights/used"
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var next atomic.Int64
+	var failed atomic.Value
+	var wg sync.WaitGroup
+	for w := 0; w < 16; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n || failed.Load() != nil || time.Now().After(deadline) {
+					return
+				}
+				at := base.Add(time.Duration(i) * time.Minute).Format("2006-01-02T15:04:05.0000000Z07:00")
+				body := bytes.Replace(seed, []byte("2016-12-31T23:58:50.8669622+03:00"), []byte(at), 1)
+				var err error
+				for attempt := 0; attempt < 3; attempt++ {
+					var status int
+					_, status, _, err = do(context.Background(), client, "POST", url, h, body)
+					if err == nil && status != 201 {
+						err = fmt.Errorf("seeding %s: status %d", user, status)
+					}
+					if err == nil {
+						break
+					}
+				}
+				if err != nil {
+					failed.Store(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err, _ := failed.Load().(error); err != nil {
+		return err
+	}
+	if time.Now().After(deadline) {
+		return errors.New("seeding: out of time budget")
+	}
+	return nil
+}
+
+// listLatency measures GET ?$top=25 for the two users, one request at a time, alternating.
+func listLatency(t *target, secret, smallUser, largeUser string) (*samples, *samples, error) {
+	users := []string{smallUser, largeUser}
+	hs := []http.Header{bearer(secret, smallUser), bearer(secret, largeUser)}
+	out := []*samples{{}, {}}
+	url := t.srv.base + "/me/insights/used?$top=25"
+	for i := -5; i < *listN; i++ { // five warm-up requests each
+		for u := range users {
+			d, status, _, err := do(context.Background(), client, "GET", url, hs[u], nil)
+			if err == nil && status != 200 {
+				err = fmt.Errorf("list of %s: status %d", users[u], status)
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			if i >= 0 {
+				out[u].add(d, true)
+			}
+		}
+		if time.Now().After(deadline) {
+			return nil, nil, errors.New("list: out of time budget")
+		}
+	}
+	return out[0], out[1], nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && bytes.Contains(b, []byte("module github.com/usedinsight/usedinsight\n")) {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("cannot find the repository root above the working directory")
+		}
+		dir = parent
+	}
+}
+
+var versionField = regexp.MustCompile(`"version":\s*"([^"]+)"`)
+
+func pkgVersion(name string) string {
+	b, err := os.ReadFile(filepath.Join(root, "worker", "node_modules", name, "package.json"))
+	if m := versionField.FindSubmatch(b); err == nil && m != nil {
+		return string(m[1])
+	}
+	return "?"
+}
+
+func nodeVersion() string {
+	out, err := exec.Command("node", "--version").Output()
+	if err != nil {
+		return "Node.js ?"
+	}
+	return "Node.js " + strings.TrimSpace(string(out))
+}
+
+func fileSize(p string) string {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return "?"
+	}
+	return strconv.FormatFloat(float64(fi.Size())/(1<<20), 'f', 1, 64) + " MiB"
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func relPath(p string) string {
+	if r, err := filepath.Rel(root, p); err == nil && !strings.HasPrefix(r, "..") {
+		return r
+	}
+	return p
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "?"
+	}
+	return f[0]
+}
