@@ -15,12 +15,12 @@ OFFLINE   := CLOUDFLARE_CF_FETCH_ENABLED=false WRANGLER_SEND_METRICS=false
 PORT      ?= 8787
 INSPECTOR_PORT ?= 9229
 
-.PHONY: all test vet fmt-check unit test-sdk test-js fuzz fuzz-long test-node test-e2e wasm worker dev deploy bench bench-go bench-node clean
+.PHONY: all test vet fmt-check unit test-sdk test-js fuzz fuzz-long test-node test-e2e test-browser wasm worker web-bundle chromium dev deploy bench bench-go bench-node bench-browser clean
 
 all: wasm worker
 
 ## test: every test: vet, format, unit, the core under GOOS=js in Node, short fuzzing, Node tests of the wasm API.
-test: vet fmt-check unit test-sdk test-js fuzz test-node test-e2e
+test: vet fmt-check unit test-sdk test-js fuzz test-node test-e2e test-browser
 	@echo "make test: all passed"
 
 vet:
@@ -71,6 +71,27 @@ test-node: wasm web/node_modules/.installed
 test-e2e: wasm worker worker/node_modules/.installed
 	$(GO) test -count=1 -tags e2e ./worker/e2e/
 
+## web-bundle: the playground's CodeMirror editor and UI, bundled by esbuild (pinned in web/).
+web-bundle: web/dist/playground.js
+
+web/dist/playground.js: web/node_modules/.installed $(wildcard web/src/*.mjs)
+	cd web && npm run build
+
+# Debian's chromium for the browser tests: installed when missing and running as root.
+chromium:
+	@if [ -n "$$CHROMIUM" ] || command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	else \
+		echo "The browser tests need Chromium: install it with 'sudo apt-get install -y chromium' (Debian, Ubuntu)," >&2; \
+		echo "or set CHROMIUM=/path/to/chromium-or-chrome." >&2; exit 1; \
+	fi
+
+## test-browser: the playground in headless Chromium against a real `wrangler dev`.
+test-browser: wasm worker web-bundle worker/node_modules/.installed chromium
+	cd web && node --test --test-concurrency=1 --test-timeout=600000 e2e/
+
 ## worker: the Go Worker (worker/build/app.wasm) and its JavaScript entry: worker/entry.mjs
 ## (as worker.mjs) and worker/host.mjs, one Go runtime per isolate; wasm_exec.js from syumai/workers.
 worker: worker/build/app.wasm
@@ -92,22 +113,26 @@ worker/.dev.vars:
 	printf 'AUTH_SECRET=%s\nDEV_TOKENS=1\n' "$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" > $@
 
 ## dev: the playground and API at http://127.0.0.1:$(PORT) with local KV kept in worker/.wrangler/state.
-dev: wasm worker worker/node_modules/.installed worker/.dev.vars
+dev: wasm worker web-bundle worker/node_modules/.installed worker/.dev.vars
 	cd worker && $(OFFLINE) $(WRANGLER) dev --ip 127.0.0.1 --port $(PORT) --inspector-port $(INSPECTOR_PORT) \
 		--persist-to .wrangler/state $(if $(filter 1,$(HTTPS)),--local-protocol https)
 
 ## deploy: publish to Cloudflare (README: create the KV namespace and set AUTH_SECRET first).
-deploy: wasm worker worker/node_modules/.installed
+deploy: wasm worker web-bundle worker/node_modules/.installed
 	cd worker && $(WRANGLER) deploy
 
 ## bench: the benchmarks of SPEC §9: the Go core, the wasm module in Node.js, and the Worker.
-bench: bench-go bench-node bench-worker
+bench: bench-go bench-node bench-browser bench-worker
 
 bench-go:
 	$(GO) test -run='^$$' -bench=. -benchmem ./internal/...
 
 bench-node: wasm web/node_modules/.installed
 	cd web && node bench/validate.bench.mjs
+
+## bench-browser: wasm size, ready time and validate vs ajv in headless Chromium.
+bench-browser: wasm worker web-bundle worker/node_modules/.installed chromium
+	cd web && node bench/browser.bench.mjs
 
 ## bench-worker: the Go Worker against a minimal JavaScript Worker on local `wrangler dev`,
 ## alternating rounds, plus list latency, cold start and a CPU profile (bench/worker; a few minutes).
@@ -117,4 +142,4 @@ bench-worker: worker worker/node_modules/.installed
 
 clean:
 	rm -f web/insight.wasm web/wasm_exec.js
-	rm -rf web/node_modules worker/node_modules worker/build
+	rm -rf web/node_modules web/dist worker/node_modules worker/build

@@ -1,51 +1,22 @@
 // Benchmark of SPEC §9 (browser): validate through insight.mjs (Go in WebAssembly) against ajv 8
-// with a compiled JSON Schema of the same rules, JSON.parse included in ajv's time. Run by
-// `make bench-node`.
-//
-// The schema covers what JSON Schema can say: types, required members, no unknown members (other
-// @odata.* annotations allowed), the @odata.type values, the id pattern and lengths, maxLength,
-// date-time and uri formats (ajv-formats) plus http(s) for URLs, a non-empty id or webUrl. It
-// cannot report warnings, duplicate member names (JSON.parse keeps the last), positions, or a
-// syntax error's place; the Go validator does all of that, so it does more work per call.
+// with a compiled JSON Schema of the same rules (bench/schema.mjs, which says what it covers),
+// JSON.parse included in ajv's time. Run by `make bench-node`; bench/browser.bench.mjs measures
+// the same in Chromium, in the playground's page.
 
 import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { load } from '../insight.mjs';
 import { seed, valid, payload64K } from './payloads.mjs';
+import { schema, ajvOptions, formats, escapeSpaces } from './schema.mjs';
 
 const insight = await load();
 
-const ajv = new Ajv({ allErrors: true, allowUnionTypes: true }); // all problems, as the Go validator
-addFormats(ajv, ['date-time', 'uri']);
-const odataType = (name) => ({ enum: [name, `#${name}`] });
-const object = (name, properties, more = {}) => ({
-  type: 'object',
-  additionalProperties: false,
-  patternProperties: { '^@odata\\.': {} },
-  properties: { '@odata.type': odataType(`microsoft.graph.${name}`), ...properties },
-  ...more,
-});
-const text = { type: ['string', 'null'], maxLength: 4096 };
-const url = { type: ['string', 'null'], maxLength: 2048, format: 'uri', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]' };
-const dateTime = { type: 'string', format: 'date-time' };
-const schema = object('usedInsight', {
-  id: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9._~-]+$' },
-  lastUsed: object('usageDetails', { lastAccessedDateTime: dateTime, lastModifiedDateTime: { ...dateTime, type: ['string', 'null'] } }, { required: ['lastAccessedDateTime'] }),
-  resourceVisualization: object('resourceVisualization', {
-    title: text, type: text, mediaType: text, previewImageUrl: url, previewText: text,
-    containerWebUrl: url, containerDisplayName: text, containerType: text,
-  }),
-  resourceReference: object('resourceReference', { webUrl: url, id: text, type: text }, {
-    anyOf: [{ required: ['id'], properties: { id: { type: 'string', minLength: 1 } } }, { required: ['webUrl'], properties: { webUrl: { type: 'string', minLength: 1 } } }],
-  }),
-}, { required: ['lastUsed', 'resourceVisualization', 'resourceReference'] });
+const ajv = new Ajv(ajvOptions);
+addFormats(ajv, formats);
 const ajvValidate = ajv.compile(schema);
 const viaAjv = (t) => ajvValidate(JSON.parse(t));
 
-// ajv's uri format rejects the unescaped spaces that real Graph URLs have (and the Go validator
-// accepts), so these payloads escape them.
-const escapeSpaces = (t) => t.replaceAll('Shared Documents/NC460 Sales', 'Shared%20Documents/NC460%20Sales');
 const cases = [
   ['seed (3 warnings)', seed],
   ['valid, no problems', escapeSpaces(valid)],

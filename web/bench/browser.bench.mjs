@@ -1,0 +1,228 @@
+// Benchmark of SPEC §9 (browser), in headless Chromium against the playground served by a
+// `wrangler dev` of its own (e2e/harness.mjs, e2e/browser.mjs):
+//
+// - the shipped insight.wasm: its size, brotli-compressed (quality 11, as a static build would
+//   ship it; target at most 800 KB) and as wrangler dev sends it (compressed in transit);
+// - how soon the page is ready to validate (performance.mark('usedinsight:ready'), from
+//   navigation; target 300 ms on localhost), with an empty cache (wrangler dev compresses the
+//   3.9 MB module for every such request) and with a warm one (a reload);
+// - validate in the page (window.usedInsight) against ajv 8 in the same page (the schema of
+//   bench/schema.mjs, compiled ahead of time with ajv's standalone code, JSON.parse included):
+//   the seed no slower than ajv, a 64 KiB payload under 2 ms;
+// - typing: keystrokes into the editor holding 64 KiB, time from each keydown to the next
+//   frame, and how many validations ran meanwhile (the page validates 120 ms after the last key).
+//
+// Run by `make bench-browser`; directly: `cd web && npm run bench:browser` (needs what
+// `make test-browser` builds). ROUNDS=n sets the number of page loads of each kind (default 15).
+
+import { readFile, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
+import { createRequire } from 'node:module';
+import { loadavg, cpus } from 'node:os';
+import { build } from 'esbuild';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+import { startWrangler, webDir } from '../e2e/harness.mjs';
+import { launch } from '../e2e/browser.mjs';
+import { seed, valid, payload64K } from './payloads.mjs';
+import { schema, ajvOptions, formats, escapeSpaces } from './schema.mjs';
+
+const ROUNDS = Number(process.env.ROUNDS) || 15;
+const require = createRequire(import.meta.url);
+const version = (name) => require(`${name}/package.json`).version;
+const median = (xs) => xs.toSorted((a, b) => a - b)[xs.length >> 1];
+const fmt = (x, d = 1) => x.toFixed(d);
+
+// ajv's validator as standalone code (what ajv.compile would evaluate with new Function, which
+// the page's CSP does not allow), bundled into a script the bench adds to the page.
+async function ajvScript() {
+  const ajv = new Ajv({ ...ajvOptions, code: { source: true } });
+  addFormats(ajv, formats);
+  const code = standaloneCode(ajv, ajv.compile(schema));
+  const out = await build({
+    stdin: { contents: code, resolveDir: webDir, loader: 'js', sourcefile: 'ajv-standalone.js' },
+    bundle: true, format: 'iife', globalName: '__ajvValidate', minify: true, write: false, logLevel: 'warning',
+  });
+  return `${out.outputFiles[0].text}\nwindow.__ajvValidate = __ajvValidate.default ?? __ajvValidate;\n`;
+}
+
+// transferred returns the bytes wrangler dev sends for path with Accept-Encoding: br, gzip.
+function transferred(base, path) {
+  return new Promise((resolve, reject) => {
+    request(`${base}${path}`, { headers: { 'Accept-Encoding': 'br, gzip' } }, (res) => {
+      let n = 0;
+      res.on('data', (b) => {
+        n += b.length;
+      });
+      res.on('end', () => resolve({ bytes: n, encoding: res.headers['content-encoding'] ?? 'identity', type: res.headers['content-type'] }));
+    }).on('error', reject).end();
+  });
+}
+
+function printTable(head, rows, { left = 1 } = {}) {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => (i < left ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  console.log([line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
+}
+
+const script = await ajvScript();
+const server = await startWrangler({ addAssets: (dir) => writeFile(`${dir}/bench-ajv.js`, script) });
+// (served beside the page, so that it is the same bytes a script tag would load)
+const browser = await launch();
+const verdicts = [];
+try {
+  console.log(`browser benchmark: Chromium ${browser.version()} (headless), playwright-core ${version('playwright-core')}, wrangler dev at ${server.base}; ${ROUNDS} page loads of each kind`);
+  console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} at the start (timings are wall-clock: other work on the machine shows in them)`);
+
+  // ---- size ----
+  const wasm = await readFile(new URL('../insight.wasm', import.meta.url));
+  const br = brotliCompressSync(wasm, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: wasm.length } }).length;
+  const gz = gzipSync(wasm, { level: 9 }).length;
+  const sent = await transferred(server.base, '/insight.wasm');
+  const bundle = await readFile(new URL('../dist/playground.js', import.meta.url));
+  const bundleBr = brotliCompressSync(bundle).length;
+  console.log('\nsize');
+  printTable(['file', 'bytes', 'brotli q11', 'gzip -9', 'as wrangler dev sends it'], [
+    ['insight.wasm', wasm.length, `${br} (${fmt(br / 1000)} kB, ${fmt(br / 1024)} KiB)`, gz, `${sent.bytes} ${sent.encoding}, ${sent.type}`],
+    ['dist/playground.js', bundle.length, bundleBr, gzipSync(bundle, { level: 9 }).length, ''],
+  ]);
+  verdicts.push(['wasm at most 800 KB brotli', br <= 800 * 1000 ? 'met' : br <= 800 * 1024 ? 'met in KiB (800 KiB = 819,200 B), not in kB' : 'NOT met', `${br} B`]);
+  verdicts.push(['wasm served as application/wasm, compressed in transit', sent.type === 'application/wasm' && sent.encoding !== 'identity' ? 'met' : 'NOT met', `${sent.encoding}, ${sent.bytes} B`]);
+
+  // ---- ready ----
+  const marks = () => {
+    const m = Object.fromEntries(performance.getEntriesByType('mark').map((x) => [x.name.replace('usedinsight:', ''), x.startTime]));
+    const wasmEntry = performance.getEntriesByType('resource').find((r) => r.name.endsWith('/insight.wasm'));
+    return { ...m, wasmEnd: wasmEntry?.responseEnd ?? NaN, wasmBytes: wasmEntry?.transferSize ?? NaN };
+  };
+  const loads = { cold: [], warm: [] };
+  for (let i = 0; i < ROUNDS; i++) {
+    // Cold: a new context, so an empty HTTP cache (the module is sent and compiled afresh).
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.base}/`);
+    await page.waitForFunction(() => performance.getEntriesByName('usedinsight:ready').length > 0);
+    loads.cold.push(await page.evaluate(marks));
+    // Warm: the same context navigating again a little later, as a person reloading does: files
+    // revalidated from the HTTP cache (304), the module's compiled code from Chromium's cache.
+    await page.waitForTimeout(2000);
+    await page.goto(`${server.base}/`);
+    await page.waitForFunction(() => performance.getEntriesByName('usedinsight:ready').length > 0);
+    loads.warm.push(await page.evaluate(marks));
+    await context.close();
+  }
+  console.log('\nready: ms from navigation start (median over page loads; min–max)');
+  const rowOf = (name, xs) => {
+    const col = (k) => `${fmt(median(xs.map((x) => x[k])), 0)} (${fmt(Math.min(...xs.map((x) => x[k])), 0)}–${fmt(Math.max(...xs.map((x) => x[k])), 0)})`;
+    return [name, col('start'), col('wasmEnd'), col('compiled'), col('script'), col('ui'), col('ready')];
+  };
+  printTable(['cache', 'boot.mjs runs', 'insight.wasm received', 'compiled', 'page script runs', 'page built', 'ready (usedinsight:ready)'], [rowOf('empty', loads.cold), rowOf('warm', loads.warm)]);
+  const readyCold = median(loads.cold.map((x) => x.ready));
+  const readyWarm = median(loads.warm.map((x) => x.ready));
+  verdicts.push(['ready within 300 ms, warm cache', readyWarm <= 300 ? 'met' : 'NOT met', `median ${fmt(readyWarm, 0)} ms`]);
+  verdicts.push(['ready within 300 ms, empty cache', readyCold <= 300 ? 'met' : 'NOT met', `median ${fmt(readyCold, 0)} ms`]);
+
+  // ---- validate vs ajv, in the page ----
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const page = await context.newPage();
+  await page.goto(`${server.base}/`);
+  await page.waitForFunction(() => window.usedInsight);
+  // Evaluated in the page's own JavaScript world (the page's Trusted Types policy forbids adding
+  // a script element, rightly).
+  await page.evaluate(await (await fetch(`${server.base}/bench-ajv.js`)).text());
+  const big = payload64K();
+  const cases = [['seed (3 warnings)', seed], ['valid, no problems', escapeSpaces(valid)], ['64 KiB valid', escapeSpaces(big)]];
+  const rows = await page.evaluate(async (cs) => {
+    const insight = window.usedInsight;
+    const ajv = window.__ajvValidate;
+    const viaAjv = (t) => ajv(JSON.parse(t));
+    for (const [name, t] of cs) {
+      if (!insight.validate(t).valid || !viaAjv(t)) throw new Error(`${name}: not valid for both`);
+    }
+    if (insight.validate(t0()).valid || viaAjv(t0())) throw new Error('both must reject a bad date-time');
+    function t0() {
+      return cs[1][1].replace('2016-12-31T23:58:50.8669622+03:00', 'yesterday');
+    }
+    const measure = (fn, n) => {
+      for (let i = 0; i < n; i++) fn();
+      return () => {
+        const s = performance.now();
+        for (let i = 0; i < n; i++) fn();
+        return ((performance.now() - s) * 1000) / n;
+      };
+    };
+    const med = (xs) => xs.toSorted((a, b) => a - b)[xs.length >> 1];
+    const out = [];
+    for (const [name, t] of cs) {
+      const s0 = performance.now();
+      for (let i = 0; i < 10; i++) {
+        insight.validate(t);
+        viaAjv(t);
+      }
+      const per = Math.max((performance.now() - s0) / 20, 0.001);
+      const n = Math.max(20, Math.round(25 / per)); // samples of about 25 ms (timer resolution in the page is 0.1 ms)
+      const runs = { u: measure(() => insight.validate(t), n), a: measure(() => viaAjv(t), n), p: measure(() => JSON.parse(t), n) };
+      const samples = { u: [], a: [], p: [] };
+      for (let s = 0; s < 15; s++) {
+        for (const k of ['u', 'a', 'p']) samples[k].push(runs[k]());
+        await new Promise((r) => setTimeout(r, 0)); // let the page breathe between samples
+      }
+      out.push([name, new TextEncoder().encode(t).length, med(samples.u), med(samples.a), med(samples.p)]);
+    }
+    return out;
+  }, cases);
+  console.log(`\nvalidate in the page: usedinsight (window.usedInsight) vs ajv ${version('ajv')} + ajv-formats ${version('ajv-formats')} (standalone, JSON.parse included); median of 15 samples`);
+  printTable(['case', 'bytes', 'usedinsight µs/op', 'ajv µs/op', '(ajv JSON.parse)', 'ratio usedinsight/ajv'],
+    rows.map(([n, b, u, a, p]) => [n, b, fmt(u, 2), fmt(a, 2), fmt(p, 2), fmt(u / a, 2)]));
+  const seedRatio = rows[0][2] / rows[0][3];
+  verdicts.push(['validate(seed) no slower than ajv in the page', seedRatio <= 1 ? 'met' : 'NOT met', `${fmt(rows[0][2], 2)} µs vs ${fmt(rows[0][3], 2)} µs (${fmt(seedRatio, 2)}x)`]);
+  verdicts.push(['64 KiB validated in under 2 ms', rows[2][2] < 2000 ? 'met' : 'NOT met', `${fmt(rows[2][2] / 1000, 3)} ms`]);
+
+  // ---- typing ----
+  await page.evaluate(() => {
+    const insight = window.usedInsight;
+    const validate = insight.validate.bind(insight);
+    window.__validations = 0;
+    insight.validate = (t) => {
+      window.__validations++;
+      return validate(t);
+    };
+    window.__latency = [];
+    window.addEventListener('keydown', () => {
+      const t0 = performance.now();
+      requestAnimationFrame(() => setTimeout(() => window.__latency.push(performance.now() - t0), 0));
+    }, true);
+  });
+  await page.locator('#editor .cm-content').click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(big);
+  await page.waitForTimeout(400);
+  await page.evaluate(() => {
+    window.__validations = 0;
+    window.__latency = [];
+  });
+  await page.keyboard.press('ControlOrMeta+Home');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('End');
+  const keys = 'abcdefghijklmnopqrstuvwxyz0123456789ABCD';
+  await page.keyboard.type(keys, { delay: 30 });
+  const during = await page.evaluate(() => window.__validations);
+  await page.waitForTimeout(400);
+  const typing = await page.evaluate(() => ({ after: window.__validations, latency: window.__latency }));
+  const validate64 = rows[2][2] / 1000;
+  console.log(`\ntyping ${keys.length} characters (30 ms apart) into the editor holding 64 KiB`);
+  printTable(['keydown to next frame, median ms', 'max ms', 'validations while typing', 'validations after', 'one validate, ms'], [
+    [fmt(median(typing.latency)), fmt(Math.max(...typing.latency)), during, typing.after - during, fmt(validate64, 3)],
+  ]);
+  verdicts.push(['typing never waits on validation (debounced 120 ms)', during <= 1 ? 'met' : 'NOT met', `${during} validations during ${keys.length} keystrokes, ${typing.after - during} after`]);
+  await context.close();
+
+  console.log(`\nload average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log('SPEC §9 (browser)');
+  printTable(['target', 'verdict', 'measured'], verdicts, { left: 3 });
+} finally {
+  await browser.close();
+  await server.stop();
+}
