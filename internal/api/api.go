@@ -9,9 +9,7 @@ import (
 	"log"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/usedinsight/usedinsight/internal/auth"
 	"github.com/usedinsight/usedinsight/internal/odata"
@@ -286,14 +284,4 @@ func printable(s string, max int) bool {
 }
 
 // clipText makes client text safe and short for a message.
-func clipText(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if len(s) <= 100 {
-		return s
-	}
-	cut := 100
-	for !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
+func clipText(s string) string { return odata.Clip(s) }

@@ -9,7 +9,6 @@ package api
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/base64"
 	"io"
@@ -67,7 +66,7 @@ func (h *Handler) batch(q *request) {
 	if !h.noQuery(q) {
 		return
 	}
-	body, ok := h.readBatchBody(q)
+	body, ok := h.readJSON(q, MaxBatchBytes, "A JSON batch")
 	if !ok {
 		return
 	}
@@ -483,57 +482,4 @@ func isToken(s string) bool {
 		}
 	}
 	return true
-}
-
-// readBatchBody reads a batch body as readBody reads a single request's, with the batch's
-// limit: JSON, at most MaxBatchBytes after gzip decompression. It answers 413, 415 or 400
-// itself and then returns false.
-func (h *Handler) readBatchBody(q *request) ([]byte, bool) {
-	r := q.r
-	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "application/json" || params["charset"] != "" && !strings.EqualFold(params["charset"], "utf-8") {
-		h.fail(q, &odata.Error{Status: 415, Code: "invalidRequest", Message: "A JSON batch must be sent with Content-Type: application/json."})
-		return nil, false
-	}
-	tooLarge := &odata.Error{Status: 413, Code: "invalidRequest", Message: "The batch is larger than " + strconv.Itoa(MaxBatchBytes) + " bytes."}
-	if r.Body == nil {
-		return nil, true
-	}
-	var src io.Reader = r.Body
-	// A compressed body may be a little larger than its content: bound what is read before
-	// inflating too, and call a stream cut off by that bound too large, not corrupt.
-	compressed := &io.LimitedReader{R: r.Body, N: 2 * MaxBatchBytes}
-	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
-	case "", "identity":
-		if r.ContentLength > MaxBatchBytes {
-			h.fail(q, tooLarge)
-			return nil, false
-		}
-	case "gzip", "x-gzip":
-		zr, err := gzip.NewReader(compressed)
-		if err != nil {
-			h.fail(q, corruptGzip(err))
-			return nil, false
-		}
-		src = zr
-	default:
-		h.fail(q, &odata.Error{Status: 415, Code: "invalidRequest", Message: "Content-Encoding '" + clipText(enc) + "' is not supported; send gzip or no encoding."})
-		return nil, false
-	}
-	body, err := io.ReadAll(io.LimitReader(src, MaxBatchBytes+1))
-	if err != nil {
-		if _, gz := src.(*gzip.Reader); gz && compressed.N == 0 {
-			h.fail(q, tooLarge)
-		} else if gz {
-			h.fail(q, corruptGzip(err))
-		} else {
-			h.fail(q, &odata.Error{Status: 400, Code: "invalidRequest", Message: "The request body could not be read."})
-		}
-		return nil, false
-	}
-	if len(body) > MaxBatchBytes {
-		h.fail(q, tooLarge)
-		return nil, false
-	}
-	return body, true
 }

@@ -16,30 +16,38 @@ import (
 // (Graph SDKs compress request bodies; the limit applies to the decompressed bytes).
 // It answers 413, 415 or 400 itself and then returns false.
 func (h *Handler) readBody(q *request) ([]byte, bool) {
+	return h.readJSON(q, insight.MaxBodyBytes, "The request body")
+}
+
+// readJSON reads a JSON body of at most limit bytes after gzip decompression; what names the
+// body in messages. It answers 413, 415 or 400 itself and then returns false.
+func (h *Handler) readJSON(q *request, limit int, what string) ([]byte, bool) {
 	r := q.r
 	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
-		h.fail(q, &odata.Error{Status: 415, Code: "invalidRequest", Message: "The request body must be JSON with Content-Type: application/json."})
+		h.fail(q, &odata.Error{Status: 415, Code: "invalidRequest", Message: what + " must be JSON with Content-Type: application/json."})
 		return nil, false
 	}
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
-		h.fail(q, &odata.Error{Status: 415, Code: "invalidRequest", Message: "The request body must be UTF-8; charset " + clipText(cs) + " is not supported."})
+		h.fail(q, &odata.Error{Status: 415, Code: "invalidRequest", Message: what + " must be UTF-8; charset " + clipText(cs) + " is not supported."})
 		return nil, false
 	}
-	tooLarge := &odata.Error{Status: 413, Code: "invalidRequest", Message: "The request body is larger than " + strconv.Itoa(insight.MaxBodyBytes) + " bytes."}
-	if r.ContentLength > insight.MaxBodyBytes && r.Header.Get("Content-Encoding") == "" {
-		h.fail(q, tooLarge)
-		return nil, false
-	}
+	tooLarge := &odata.Error{Status: 413, Code: "invalidRequest", Message: what + " is larger than " + strconv.Itoa(limit) + " bytes."}
 	if r.Body == nil {
 		return nil, true
 	}
 	var src io.Reader = r.Body
+	// A compressed body may be a little larger than its content: bound what is read before
+	// inflating too, and call a stream cut off by that bound too large, not corrupt.
+	compressed := &io.LimitedReader{R: r.Body, N: 2 * int64(limit)}
 	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
 	case "", "identity":
+		if r.ContentLength > int64(limit) {
+			h.fail(q, tooLarge)
+			return nil, false
+		}
 	case "gzip", "x-gzip":
-		// A compressed body may be larger than its content; bound what is read before inflating too.
-		zr, err := gzip.NewReader(io.LimitReader(r.Body, 4*insight.MaxBodyBytes))
+		zr, err := gzip.NewReader(compressed)
 		if err != nil {
 			h.fail(q, corruptGzip(err))
 			return nil, false
@@ -49,16 +57,20 @@ func (h *Handler) readBody(q *request) ([]byte, bool) {
 		h.fail(q, &odata.Error{Status: 415, Code: "invalidRequest", Message: "Content-Encoding '" + clipText(enc) + "' is not supported; send gzip or no encoding."})
 		return nil, false
 	}
-	body, err := io.ReadAll(io.LimitReader(src, insight.MaxBodyBytes+1))
+	body, err := io.ReadAll(io.LimitReader(src, int64(limit)+1))
 	if err != nil {
-		if _, gz := src.(*gzip.Reader); gz {
+		_, gz := src.(*gzip.Reader)
+		switch {
+		case gz && compressed.N == 0:
+			h.fail(q, tooLarge)
+		case gz:
 			h.fail(q, corruptGzip(err))
-		} else {
-			h.fail(q, &odata.Error{Status: 400, Code: "invalidRequest", Message: "The request body could not be read."})
+		default:
+			h.fail(q, &odata.Error{Status: 400, Code: "invalidRequest", Message: what + " could not be read."})
 		}
 		return nil, false
 	}
-	if len(body) > insight.MaxBodyBytes {
+	if len(body) > limit {
 		h.fail(q, tooLarge)
 		return nil, false
 	}

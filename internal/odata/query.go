@@ -136,7 +136,7 @@ var ListOptions = []string{"$top", "$skiptoken", "$filter", "$orderby", "$select
 func (q *Query) parseTop(v string) *QueryError {
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil || n < 1 || n > MaxTop {
-		return bad("$top", "Invalid value '"+clip(v)+"' for $top: expected a whole number from 1 to "+strconv.Itoa(MaxTop)+".")
+		return bad("$top", "Invalid value '"+Clip(v)+"' for $top: expected a whole number from 1 to "+strconv.Itoa(MaxTop)+".")
 	}
 	q.Top = n
 	return nil
@@ -145,11 +145,11 @@ func (q *Query) parseTop(v string) *QueryError {
 func (q *Query) parseOrderBy(v string) *QueryError {
 	fields := strings.Fields(v)
 	if len(fields) == 0 || len(fields) > 2 {
-		return bad("$orderby", "Invalid $orderby '"+clip(v)+"': expected LastUsed/LastAccessedDateTime or LastUsed/LastModifiedDateTime, then asc or desc.")
+		return bad("$orderby", "Invalid $orderby '"+Clip(v)+"': expected LastUsed/LastAccessedDateTime or LastUsed/LastModifiedDateTime, then asc or desc.")
 	}
 	p := propertyPaths[strings.ToLower(fields[0])]
 	if p != LastAccessed && p != LastModified {
-		return bad("$orderby", "Ordering by '"+clip(fields[0])+"' is not supported: use LastUsed/LastAccessedDateTime or LastUsed/LastModifiedDateTime.")
+		return bad("$orderby", "Ordering by '"+Clip(fields[0])+"' is not supported: use LastUsed/LastAccessedDateTime or LastUsed/LastModifiedDateTime.")
 	}
 	q.OrderBy, q.Asc = p, true // OData's default direction is ascending
 	if len(fields) == 2 {
@@ -158,7 +158,7 @@ func (q *Query) parseOrderBy(v string) *QueryError {
 		case "desc":
 			q.Asc = false
 		default:
-			return bad("$orderby", "Invalid $orderby direction '"+clip(fields[1])+"': expected asc or desc.")
+			return bad("$orderby", "Invalid $orderby direction '"+Clip(fields[1])+"': expected asc or desc.")
 		}
 	}
 	return nil
@@ -175,7 +175,7 @@ func (q *Query) parseSelect(v string) *QueryError {
 			}
 		}
 		if !found {
-			return bad("$select", "Could not find a property named '"+clip(item)+"' on type 'microsoft.graph.usedInsight'.")
+			return bad("$select", "Could not find a property named '"+Clip(item)+"' on type 'microsoft.graph.usedInsight'.")
 		}
 	}
 	q.Select = q.Select[:0]
@@ -190,7 +190,7 @@ func (q *Query) parseSelect(v string) *QueryError {
 // parseFilter reads `path eq 'value' [and path eq 'value']...`.
 func (q *Query) parseFilter(v string) *QueryError {
 	invalid := func(why string) *QueryError {
-		return bad("$filter", "Invalid $filter '"+clip(v)+"': "+why)
+		return bad("$filter", "Invalid $filter '"+Clip(v)+"': "+why)
 	}
 	s := v
 	for {
@@ -202,7 +202,7 @@ func (q *Query) parseFilter(v string) *QueryError {
 		path := s[:end]
 		p := propertyPaths[strings.ToLower(path)]
 		if p != Type && p != ContainerType && p != ReferenceType {
-			return invalid("filtering on '" + clip(path) + "' is not supported: use ResourceVisualization/Type, ResourceVisualization/containerType or resourceReference/type.")
+			return invalid("filtering on '" + Clip(path) + "' is not supported: use ResourceVisualization/Type, ResourceVisualization/containerType or resourceReference/type.")
 		}
 		s = strings.TrimLeft(s[end:], " ")
 		if len(s) < 3 || !strings.EqualFold(s[:3], "eq ") {
@@ -251,8 +251,9 @@ func literal(s string) (value, rest string, ok bool) {
 	return "", "", false
 }
 
-// clip shortens what a client sent for quoting in a message, on a character boundary.
-func clip(s string) string {
+// Clip shortens what a client sent for quoting in a message: valid UTF-8, at most 100 bytes
+// and an ellipsis, cut on a character boundary.
+func Clip(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	if len(s) <= 100 {
 		return s
