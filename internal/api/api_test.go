@@ -248,18 +248,25 @@ func TestErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
-			w := do(t, h, tt.c)
-			if w.Code != tt.wantStatus {
-				t.Fatalf("status %d, want %d: %s", w.Code, tt.wantStatus, w.Body)
-			}
-			if tt.wantCode != "" {
-				checkEnvelope(t, w, tt.wantCode)
-			}
+			w := expect(t, h, tt.c, tt.wantStatus, tt.wantCode)
 			if tt.check != nil {
 				tt.check(t, w)
 			}
 		})
 	}
+}
+
+// expect runs c and checks its status and, when code is set, Graph's error envelope.
+func expect(t *testing.T, h http.Handler, c call, status int, code string) *httptest.ResponseRecorder {
+	t.Helper()
+	w := do(t, h, c)
+	if w.Code != status {
+		t.Fatalf("status %d, want %d: %s", w.Code, status, w.Body)
+	}
+	if code != "" {
+		checkEnvelope(t, w, code)
+	}
+	return w
 }
 
 // checkEnvelope asserts Graph's error envelope with the request's ids.
@@ -465,13 +472,7 @@ func TestAuthorization(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
-			w := do(t, h, tt.c)
-			if w.Code != tt.wantStatus {
-				t.Fatalf("status %d, want %d: %s", w.Code, tt.wantStatus, w.Body)
-			}
-			if tt.wantCode != "" {
-				checkEnvelope(t, w, tt.wantCode)
-			}
+			w := expect(t, h, tt.c, tt.wantStatus, tt.wantCode)
 			if w.Code == 401 && !strings.HasPrefix(w.Header().Get("WWW-Authenticate"), "Bearer") {
 				t.Errorf("WWW-Authenticate %q", w.Header().Get("WWW-Authenticate"))
 			}

@@ -295,13 +295,7 @@ func TestBatchRequest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
-			w := do(t, h, tt.c)
-			if w.Code != tt.wantStatus {
-				t.Fatalf("status %d, want %d: %s", w.Code, tt.wantStatus, w.Body)
-			}
-			if tt.wantCode != "" {
-				checkEnvelope(t, w, tt.wantCode)
-			}
+			w := expect(t, h, tt.c, tt.wantStatus, tt.wantCode)
 			if w.Code == 405 && w.Header().Get("Allow") != "POST, OPTIONS" {
 				t.Errorf("Allow %q", w.Header().Get("Allow"))
 			}
