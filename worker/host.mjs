@@ -44,6 +44,9 @@ export const JSON_CONTENT_TYPE =
  * @param {number} [o.staleAfter] ms after which a request still in flight is taken as gone
  *   (its client left and the runtime cancelled its I/O): its KV operations fail, so that its
  *   goroutines end
+ * @param {number} [o.kvTimeout] ms after which a KV operation that has not settled fails (the
+ *   API then answers 503 serviceNotAvailable with Retry-After), so that a hanging KV call never
+ *   holds a request until the runtime gives up on it
  * @param {(...args: any[]) => void} [o.log]
  * @param {(module: WebAssembly.Module, imports: object) => {exports: any}} [o.instantiate] how
  *   an instance is made (tests pass a fake Go program)
@@ -54,6 +57,7 @@ export function createHost({
   binding = 'INSIGHTS',
   replays = 2,
   staleAfter = 120_000,
+  kvTimeout = 10_000,
   log = console.error,
   instantiate = (m, imports) => new WebAssembly.Instance(m, imports),
 }) {
@@ -228,10 +232,12 @@ export function createHost({
         p = Promise.reject(err);
       }
       if (req !== undefined) req.ops.add(op);
+      // Whichever comes first settles the operation; settle ignores the other.
+      const timer = setTimeout(() => settle(rt, req, op, FAILED, `KV ${kind} timed out after ${kvTimeout} ms`), kvTimeout);
       p.then(
         (v) => settle(rt, req, op, kind === 'get' && v === null ? MISSING : OK, v ?? null),
         (err) => settle(rt, req, op, FAILED, String(err?.message ?? err)),
-      );
+      ).finally(() => clearTimeout(timer));
     };
     if (req !== undefined && rt.current === id && !req.gone) begin();
     else if (req !== undefined && !req.gone) req.post(begin);

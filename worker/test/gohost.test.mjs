@@ -31,9 +31,9 @@ function token(sub) {
   return input + '.' + createHmac('sha256', secret).update(input).digest('base64url');
 }
 
-function setup() {
+function setup(options = {}) {
   const logs = [];
-  const host = createHost({ module, Go: globalThis.Go, log: (...a) => logs.push(a.map(String).join(' ')) });
+  const host = createHost({ module, Go: globalThis.Go, log: (...a) => logs.push(a.map(String).join(' ')), ...options });
   const als = new AsyncLocalStorage();
   const kv = new HeldKV(als);
   const env = { INSIGHTS: kv, AUTH_SECRET: secret, KV_OP_COUNTS: '1' };
@@ -114,4 +114,41 @@ for (const how of ['panic', 'exit']) {
     // says its changes may or may not have been stored, and not a replay.
     assert.equal(await n.text(), '8');
   });
+}
+
+// Storage faults (issue 6): a KV operation that fails or never settles is a 503
+// serviceNotAvailable with Retry-After for that request, leaves no record half-written (nothing
+// listed, counted or readable), and the next request is served normally.
+for (const fault of ['fails', 'hangs']) {
+  for (const [what, at] of [
+    ['get', (kind) => kind === 'get'],
+    ['index puts', (kind, key) => kind === 'put' && !isPrimary(key)],
+    ['primary put', (kind, key) => kind === 'put' && isPrimary(key)],
+  ]) {
+    test(`a create whose KV ${what} ${fault} is a 503 with Retry-After and stores nothing`, { skip, timeout: 20_000 }, async () => {
+      const { host, kv, call, create } = setup({ kvTimeout: 200 });
+      const real = kv.op.bind(kv);
+      kv.op = (kind, key, f) => {
+        if (!at(kind, key)) return real(kind, key, f);
+        if (fault === 'hangs') return new Promise(() => {});
+        return real(kind, key, () => {
+          throw new Error('injected KV failure');
+        });
+      };
+      const res = await create('faulty');
+      assert.equal(res.status, 503);
+      assert.equal(res.headers.get('retry-after'), '5');
+      const body = await res.json();
+      assert.equal(body.error.code, 'serviceNotAvailable');
+      assert.equal(body.error.innerError['client-request-id'], 'faulty');
+      kv.op = real;
+      const list = await (await call('list', 'GET', '/me/insights/used?$count=true')).json();
+      assert.deepEqual([list['@odata.count'], list.value], [0, []]);
+      assert.equal(await (await call('count', 'GET', '/me/insights/used/$count')).text(), '0');
+      assert.equal([...kv.m.keys()].filter(isPrimary).length, 0, 'no primary key written');
+      assert.equal((await create('after')).status, 201);
+      assert.equal(await (await call('count2', 'GET', '/me/insights/used/$count')).text(), '1');
+      assert.equal(host.stats.deaths, 0);
+    });
+  }
 }
