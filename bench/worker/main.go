@@ -49,6 +49,7 @@ import (
 	"time"
 
 	"github.com/usedinsight/usedinsight/internal/auth"
+	"github.com/usedinsight/usedinsight/internal/loadtest"
 )
 
 var (
@@ -66,6 +67,8 @@ var (
 	goMain      = flag.String("main", "", "the Go Worker's entry module instead of worker/wrangler.jsonc's main (to compare builds)")
 	kvDir       = flag.String("kv-dir", "", "where the Workers' local KV is kept (--persist-to); a new directory in the system's temporary directory by default")
 	assets      = flag.Bool("assets", false, "keep worker/wrangler.jsonc's static assets for the Go Worker (wrangler dev then routes each request through its asset router first, which the JavaScript Workers do not have)")
+	loadCreates = flag.Int("load", 2000, "creates in the sustained mixed load (with a list after every 4th and a delete after every 5th); 0 skips it")
+	loadC       = flag.Int("load-c", 48, "requests in flight in the sustained mixed load")
 	profile     = flag.Bool("profile", true, "also measure the CPU time of a request in Node.js, by where it goes (bench/worker/profile.mjs)")
 )
 
@@ -235,6 +238,19 @@ func run() error {
 	if err != nil {
 		return err
 	}
+
+	// Sustained mixed load on the Go Worker, then the check that nothing was lost.
+	var mixed *loadtest.Report
+	if *loadCreates > 0 {
+		var tokens []string
+		for i := range 6 {
+			tokens = append(tokens, bearer(secret, fmt.Sprintf("bench-load-%d", i)).Get("Authorization")[len("Bearer "):])
+		}
+		mixed, err = loadtest.Run(context.Background(), loadtest.Config{Base: goW.srv.base, Tokens: tokens, Creates: *loadCreates, InFlight: *loadC, Client: client})
+		if err != nil {
+			return err
+		}
+	}
 	load2 := loadAvg()
 
 	// The report.
@@ -280,6 +296,17 @@ func run() error {
 	fmt.Printf("  %-10d %9.1f %9.1f\n", *records, ms(listLarge.pct(50)), ms(listLarge.pct(99)))
 	fmt.Printf("  %-10s %8.2fx %8.2fx\n", fmt.Sprintf("%d/%d", *records, *small), ratio(listLarge.pct(50), listSmall.pct(50)), ratio(listLarge.pct(99), listSmall.pct(99)))
 	fmt.Println()
+	if mixed != nil {
+		fmt.Printf("Sustained mixed load on the Go Worker: %d creates from 6 users (half from one), a list ($top=25) after every 4th,\n", *loadCreates)
+		fmt.Printf("a delete after every 5th, %d in flight; then every record checked (internal/loadtest)\n", *loadC)
+		fmt.Printf("  %-10s %9s %9s %9s %9s %10s %9s %9s\n", "ops/s", "creates/s", "creates", "lists", "deletes", "429, 503", "listed", "problems")
+		fmt.Printf("  %-10.1f %9.1f %9d %9d %9d %10s %9d %9d\n", mixed.Rate(), float64(mixed.Creates)/mixed.Elapsed.Seconds(), mixed.Creates, mixed.Lists, mixed.Deletes,
+			fmt.Sprintf("%d, %d", mixed.Retries[429], mixed.Retries[503]), mixed.Listed, len(mixed.Problems))
+		if err := mixed.Err(); err != nil {
+			fmt.Printf("  %v\n", err)
+		}
+		fmt.Println()
+	}
 	fmt.Printf("Cold start: the first request (POST of the seed) after wrangler dev is ready, %d starts per Worker\n", *colds)
 	fmt.Printf("  %-42s %10s %22s %12s\n", "worker", "median ms", "each ms", "next 5 p50")
 	for _, t := range targets {

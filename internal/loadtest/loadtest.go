@@ -1,7 +1,9 @@
 // Package loadtest drives a usedInsight API over HTTP with a mixed workload of creates, lists
-// and deletes from many users at once, the way a client that honours Retry-After would, and then
-// checks that nothing was lost: every record created (201) is listed exactly once, in order,
-// with the body it was created with, and every record deleted is gone.
+// and deletes from many users at once, the way a careful client would: it honours Retry-After,
+// and it names its records (client-chosen ids) so that retrying a create whose answer was lost
+// is safe. Then it checks that nothing was lost: every record created (201, or 409 on the retry
+// of a create whose first answer never came) is listed exactly once, in order, with the body it
+// was created with, and every record deleted is gone.
 //
 // The Worker's end-to-end tests run it against `wrangler dev` with a rate limit, `make bench`
 // runs it without one to report the sustained rate, and its own tests run it against the API
@@ -11,6 +13,8 @@ package loadtest
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
@@ -41,12 +45,14 @@ type Config struct {
 
 // Report is what a run did and what it found wrong.
 type Report struct {
-	Creates, Lists, Deletes int           // operations that succeeded
-	Retries                 map[int]int   // answers that were retried after Retry-After, by status
-	Waited                  time.Duration // the sum of the Retry-After waits
-	Elapsed                 time.Duration // the workload, without the final check
-	Listed                  int           // records the final check listed
-	Problems                []string      // everything that went wrong; none when the run is clean
+	Creates, Lists, Deletes int            // operations that succeeded
+	Retries                 map[int]int    // answers that were retried after Retry-After, by status
+	Retried                 map[int]string // the first retried answer of each status, for a look
+	Resets                  int            // requests retried because no answer came (a dropped connection)
+	Waited                  time.Duration  // the sum of the Retry-After waits
+	Elapsed                 time.Duration  // the workload, without the final check
+	Listed                  int            // records the final check listed
+	Problems                []string       // everything that went wrong; none when the run is clean
 }
 
 // Rate returns the operations per second the workload sustained.
@@ -72,8 +78,8 @@ func (r *Report) Err() error {
 
 // String summarises the run on one line.
 func (r *Report) String() string {
-	return fmt.Sprintf("%d creates, %d lists, %d deletes in %v (%.1f ops/s); retried %d×429, %d×503 (waited %v); %d listed at the end; %d problems",
-		r.Creates, r.Lists, r.Deletes, r.Elapsed.Round(time.Millisecond), r.Rate(), r.Retries[429], r.Retries[503], r.Waited, r.Listed, len(r.Problems))
+	return fmt.Sprintf("%d creates, %d lists, %d deletes in %v (%.1f ops/s); retried %d×429, %d×503 (waited %v), %d without an answer; %d listed at the end; %d problems",
+		r.Creates, r.Lists, r.Deletes, r.Elapsed.Round(time.Millisecond), r.Rate(), r.Retries[429], r.Retries[503], r.Waited, r.Resets, r.Listed, len(r.Problems))
 }
 
 // record is what the runner knows of one created record.
@@ -84,6 +90,7 @@ type record struct {
 
 type runner struct {
 	c      Config
+	run    string // names this run's records: <run>-<n>
 	report Report
 	mu     sync.Mutex
 	users  []*user
@@ -114,7 +121,7 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		c.PageSize = 100
 	}
 	c.Base = strings.TrimSuffix(c.Base, "/")
-	r := &runner{c: c, report: Report{Retries: map[int]int{}}}
+	r := &runner{c: c, run: newRunName(), report: Report{Retries: map[int]int{}, Retried: map[int]string{}}}
 	for _, t := range c.Tokens {
 		r.users = append(r.users, &user{token: t, records: map[string]*record{}})
 	}
@@ -180,9 +187,9 @@ var Base = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 
 var types = []string{"Word", "Excel", "PowerPoint", "Pdf", "Other"}
 
-// Body returns the payload of create n: a valid usedInsight titled load-<n>.
-func Body(n int) string {
-	return `{"lastUsed":{"lastAccessedDateTime":"` + Base.Add(time.Duration(n)*time.Second).Format(time.RFC3339) +
+// Body returns the payload of create n: a valid usedInsight with the id, titled load-<n>.
+func Body(id string, n int) string {
+	return `{"id":"` + id + `","lastUsed":{"lastAccessedDateTime":"` + Base.Add(time.Duration(n)*time.Second).Format(time.RFC3339) +
 		`","lastModifiedDateTime":"2023-06-01T00:00:00Z"},"resourceVisualization":{"title":"load-` + strconv.Itoa(n) +
 		`","type":"` + types[n%len(types)] + `","mediaType":"application/octet-stream","containerType":"Site"},` +
 		`"resourceReference":{"webUrl":"https://contoso.sharepoint.com/load/` + strconv.Itoa(n) + `.docx","type":"microsoft.graph.driveItem"}}`
@@ -201,15 +208,19 @@ func (r *runner) step(ctx context.Context, n int) {
 }
 
 func (r *runner) create(ctx context.Context, u *user, n int) {
-	a := r.send(ctx, u, "POST", "/me/insights/used", Body(n))
+	id := r.run + "-" + strconv.Itoa(n)
+	a := r.send(ctx, u, "POST", "/me/insights/used", Body(id, n))
 	if a == nil {
 		return
 	}
-	id := gjson.GetBytes(a.body, "id").Str
+	if a.status == 409 && a.retried[0] {
+		// The first attempt was stored; its answer was lost with the connection.
+		a.status, a.body, a.header = 201, []byte(`{"id":"`+id+`","resourceVisualization":{"title":"load-`+strconv.Itoa(n)+`"}}`), http.Header{"Location": {r.c.Base + "/me/insights/used/" + id}}
+	}
 	switch {
 	case a.status != 201:
 		r.problem("create %d: %s", n, a)
-	case id == "" || gjson.GetBytes(a.body, "resourceVisualization.title").Str != "load-"+strconv.Itoa(n):
+	case gjson.GetBytes(a.body, "id").Str != id || gjson.GetBytes(a.body, "resourceVisualization.title").Str != "load-"+strconv.Itoa(n):
 		r.problem("create %d: 201 with body %.300s", n, a.body)
 	case a.header.Get("Location") != r.c.Base+"/me/insights/used/"+id:
 		r.problem("create %d: Location %q for id %q", n, a.header.Get("Location"), id)
@@ -269,8 +280,8 @@ func (r *runner) deleteOne(ctx context.Context, u *user) {
 	if a == nil {
 		return
 	}
-	// A 404 after a 503: the failed attempt had deleted the record before the storage failed.
-	if a.status != 204 && !(a.status == 404 && a.retried[503]) {
+	// A 404 after a 503 or a lost answer: the earlier attempt had deleted the record.
+	if a.status != 204 && !(a.status == 404 && (a.retried[503] || a.retried[0])) {
 		r.problem("delete %s: %s", id, a)
 		return
 	}
@@ -347,6 +358,13 @@ func (r *runner) check(ctx context.Context, u *user) {
 	}
 }
 
+// newRunName returns 8 random URL-safe characters.
+func newRunName() string {
+	var b [6]byte
+	rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
 // answer is the last answer to a request, after any retries.
 type answer struct {
 	method, path string
@@ -380,10 +398,25 @@ func (r *runner) send(ctx context.Context, u *user, method, path, body string) *
 		}
 		res, err := r.c.Client.Do(req)
 		if err != nil {
-			if ctx.Err() == nil {
-				r.problem("%s %s: no answer: %v", method, path, err)
+			if ctx.Err() != nil {
+				return nil
 			}
-			return nil
+			if attempt == r.c.MaxRetries {
+				r.problem("%s %s: no answer after %d retries: %v", method, path, attempt, err)
+				return nil
+			}
+			// Every request of the workload is safe to repeat: creates name their records.
+			r.mu.Lock()
+			r.report.Resets++
+			r.mu.Unlock()
+			if a.retried == nil {
+				a.retried = map[int]bool{}
+			}
+			a.retried[0] = true
+			if err := r.c.Sleep(ctx, time.Second); err != nil {
+				return nil
+			}
+			continue
 		}
 		var buf bytes.Buffer
 		_, err = io.Copy(&buf, res.Body)
@@ -412,6 +445,9 @@ func (r *runner) send(ctx context.Context, u *user, method, path, body string) *
 		wait := time.Duration(secs) * time.Second
 		r.mu.Lock()
 		r.report.Retries[a.status]++
+		if _, ok := r.report.Retried[a.status]; !ok {
+			r.report.Retried[a.status] = fmt.Sprintf("%s; headers %v", a, a.header)
+		}
 		r.report.Waited += wait
 		r.mu.Unlock()
 		if a.retried == nil {

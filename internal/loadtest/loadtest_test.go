@@ -112,6 +112,28 @@ func noRetryAfter(h http.Handler) http.Handler {
 
 type headerless struct{ http.ResponseWriter }
 
+// dropping serves every 10th request and then drops the connection without an answer, as a
+// dev server restarting mid-request does.
+func dropping(h http.Handler) http.Handler {
+	var mu sync.Mutex
+	n := 0
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		n++
+		drop := n%10 == 0
+		mu.Unlock()
+		if !drop {
+			h.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	})
+}
+
 func (h headerless) WriteHeader(status int) {
 	h.Header().Del("Retry-After")
 	h.ResponseWriter.WriteHeader(status)
@@ -129,12 +151,14 @@ func TestRun(t *testing.T) {
 		wrap      func(http.Handler) http.Handler
 		want429   bool
 		want503   bool
+		wantReset bool
 		problems  []string // substrings of the problems a run must report; none when empty
 	}{
 		{desc: "in-memory store", store: store.NewMemory(key)},
 		{desc: "KV store, rate limited", store: kv(0, 1), rateLimit: 5, want429: true},
 		{desc: "KV failing 3% of operations", store: kv(0.03, 2), want503: true},
 		{desc: "KV failing 3%, rate limited", store: kv(0.03, 3), rateLimit: 5, want429: true, want503: true},
+		{desc: "answers lost after the work is done", store: kv(0, 5), wrap: dropping, wantReset: true},
 		{desc: "a store that loses creates", store: &lossy{Store: store.NewMemory(key)}, problems: []string{"was created (201) and is not listed"}},
 		{desc: "a store that does not delete", store: forgetful{store.NewMemory(key)}, problems: []string{"which was deleted", "deleted"}},
 		{desc: "429 without Retry-After", store: store.NewMemory(key), rateLimit: 5, wrap: noRetryAfter, problems: []string{"429 without a Retry-After"}},
@@ -191,6 +215,9 @@ func TestRun(t *testing.T) {
 			}
 			if got := rep.Retries[503] > 0; got != tt.want503 {
 				t.Errorf("retried 503s: %d", rep.Retries[503])
+			}
+			if got := rep.Resets > 0; got != tt.wantReset {
+				t.Errorf("retried without an answer: %d", rep.Resets)
 			}
 		})
 	}
