@@ -119,7 +119,7 @@ func request(id, env, headLen, bodyLen int32) {
 	}
 	r, err := parseRequest(buf, headLen, bodyLen, st)
 	if err != nil {
-		go respondError(st, nil, http.StatusBadRequest, "invalidRequest", "The request could not be read: "+err.Error())
+		go respondError(st, r, http.StatusBadRequest, "invalidRequest", "The request could not be read: "+odata.Clip(err.Error())+".")
 		return
 	}
 	work := job{st, a.handler, r}
@@ -235,16 +235,14 @@ func respondError(st *hostRequest, r *http.Request, status int, code, message st
 }
 
 // parseRequest makes the *http.Request of a head ("METHOD\nURL\nname\nvalue\n...", names in
-// lower case as the Fetch API gives them) and a body (bodyLen -1: none).
+// lower case as the Fetch API gives them) and a body (bodyLen -1: none). When the URL is one
+// that Go cannot parse (the Fetch API lets "%zz" through), it returns the error and a request
+// with just the method and headers, for the answer's client-request-id.
 func parseRequest(buf []byte, headLen, bodyLen int32, st *hostRequest) (*http.Request, error) {
 	// The buffer is this request's alone and never written again: the head's strings alias it.
 	head := unsafe.String(unsafe.SliceData(buf), headLen)
 	method, rest, _ := strings.Cut(head, "\n")
 	rawURL, rest, _ := strings.Cut(rest, "\n")
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return nil, err
-	}
 	n := strings.Count(rest, "\n") / 2
 	h := make(http.Header, n)
 	values := make([]string, n)
@@ -258,6 +256,14 @@ func parseRequest(buf []byte, headLen, bodyLen int32, st *hostRequest) (*http.Re
 		} else {
 			h[key] = values[i : i+1 : i+1]
 		}
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // without the URL, which may be long
+		}
+		return &http.Request{Method: method, Header: h}, err
 	}
 	r := &http.Request{
 		Method: method, URL: u, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,

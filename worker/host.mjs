@@ -47,6 +47,8 @@ export const JSON_CONTENT_TYPE =
  * @param {number} [o.kvTimeout] ms after which a KV operation that has not settled fails (the
  *   API then answers 503 serviceNotAvailable with Retry-After), so that a hanging KV call never
  *   holds a request until the runtime gives up on it
+ * @param {number} [o.drain] bytes of a body beyond what Go reads that are still read, and
+ *   dropped, before the request is served (readBody)
  * @param {(...args: any[]) => void} [o.log]
  * @param {(module: WebAssembly.Module, imports: object) => {exports: any}} [o.instantiate] how
  *   an instance is made (tests pass a fake Go program)
@@ -57,6 +59,7 @@ export function createHost({
   binding = 'INSIGHTS',
   replays = 2,
   staleAfter = 120_000,
+  drain = 16 << 20,
   kvTimeout = 10_000,
   log = console.error,
   instantiate = (m, imports) => new WebAssembly.Instance(m, imports),
@@ -316,7 +319,14 @@ export function createHost({
         return errorResponse({ clientRequestId: request.headers.get('client-request-id') }, 500, 'generalException', 'The service could not start.');
       }
     }
-    const body = await readBody(request, maxBody);
+    let body;
+    try {
+      body = await readBody(request, maxBody, drain);
+    } catch (err) {
+      // The client sent a malformed body (a bad chunk) or went away while sending it.
+      log('usedinsight: reading the request body:', err);
+      return errorResponse({ clientRequestId: request.headers.get('client-request-id') }, 400, 'invalidRequest', 'The request body could not be read.');
+    }
     let head = request.method + '\n' + request.url + '\n';
     for (const [name, value] of request.headers) head += name + '\n' + value + '\n';
     lastId = (lastId % 0x7fffffff) + 1;
@@ -379,7 +389,13 @@ class Req {
 }
 
 // readBody reads at most cap bytes of the body (null when there is none): Go reads no more.
-async function readBody(request, cap) {
+// The rest of a longer body is read and dropped, up to drain bytes, before Go answers: an
+// answer before the whole body arrived leaves the connection it came on unusable to a client
+// or proxy that reuses connections. (Under `wrangler dev`, the dev proxy's next request on that
+// connection fails with a 503 "Your worker restarted mid-request" or hangs; wrangler's own
+// middleware drains bodies for that reason, but only ones the Worker has not started to read.)
+// A body longer still is cancelled.
+async function readBody(request, cap, drain) {
   if (request.body === null) return null;
   const declared = request.headers.get('content-length');
   if (declared !== null && /^[0-9]{1,15}$/.test(declared) && Number(declared) <= cap) {
@@ -394,7 +410,15 @@ async function readBody(request, cap) {
     chunks.push(value);
     n += value.byteLength;
   }
-  if (n >= cap) reader.cancel().catch(() => {});
+  if (n >= cap) {
+    let dropped = n - cap;
+    while (dropped < drain) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      dropped += value.byteLength;
+    }
+    if (dropped >= drain) reader.cancel().catch(() => {});
+  }
   const out = new Uint8Array(Math.min(n, cap));
   let at = 0;
   for (const c of chunks) {

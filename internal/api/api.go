@@ -111,7 +111,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.preflight(q)
 		return
 	}
-	if !rt.allows(r.Method) {
+	// HEAD is GET without the body (RFC 9110 §9.3.2), wherever GET is served: write sends none.
+	method := r.Method
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	if !rt.allows(method) {
 		w.Header().Set("Allow", rt.allow())
 		h.fail(q, &odata.Error{Status: 405, Code: "notAllowed", Message: "The HTTP method '" + clipText(r.Method) + "' is not allowed on " + rt.describe() + "."})
 		return
@@ -140,7 +145,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch rt.kind {
 	case routeCollection:
-		if r.Method == http.MethodGet {
+		if method == http.MethodGet {
 			h.list(q)
 		} else {
 			h.create(q)
@@ -150,7 +155,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case routeCount:
 		h.count(q)
 	case routeItem:
-		switch r.Method {
+		switch method {
 		case http.MethodGet:
 			h.get(q)
 		case http.MethodPatch:

@@ -190,14 +190,18 @@ type options struct {
 	vars    map[string]string // the .dev.vars, besides AUTH_SECRET
 	secret  string            // AUTH_SECRET; random when empty
 	persist string            // --persist-to; a new temporary directory when empty
+	// claims are added to every token its sign issues (readiness checks included) unless the
+	// token sets them: aud and iss for an instance with AUTH_AUDIENCE and AUTH_ISSUER.
+	claims map[string]any
 }
 
 // worker is one running `wrangler dev`.
 type worker struct {
-	base    string // http://127.0.0.1:<port>
-	secret  string // its AUTH_SECRET
-	persist string // its local KV
-	dir     string // its configuration directory (removed on stop)
+	base    string         // http://127.0.0.1:<port>
+	secret  string         // its AUTH_SECRET
+	claims  map[string]any // added to the tokens of sign (options.claims)
+	persist string         // its local KV
+	dir     string         // its configuration directory (removed on stop)
 	ownDirs []string
 	cmd     *exec.Cmd
 	out     *tailBuffer
@@ -226,7 +230,7 @@ func startWorker(o options) (*worker, error) {
 }
 
 func tryStart(o options) (*worker, error) {
-	w := &worker{secret: o.secret, persist: o.persist, out: &tailBuffer{max: 4 * outputTail}, exited: make(chan struct{})}
+	w := &worker{secret: o.secret, claims: o.claims, persist: o.persist, out: &tailBuffer{max: 4 * outputTail}, exited: make(chan struct{})}
 	if w.secret == "" {
 		w.secret = randomHex(32)
 	}

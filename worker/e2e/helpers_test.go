@@ -27,8 +27,19 @@ import (
 
 // ---- tokens ----
 
-// sign issues an HS256 token with this instance's AUTH_SECRET, valid from now for ttl.
+// sign issues an HS256 token with this instance's AUTH_SECRET, valid from now for ttl, with the
+// instance's own claims (options.claims) where claims has none of that name.
 func (w *worker) sign(claims map[string]any, ttl time.Duration, now time.Time) string {
+	if len(w.claims) > 0 {
+		all := make(map[string]any, len(claims)+len(w.claims))
+		for k, v := range w.claims {
+			all[k] = v
+		}
+		for k, v := range claims {
+			all[k] = v
+		}
+		claims = all
+	}
 	tok, err := auth.IssueHS256(w.secret, claims, ttl, now)
 	if err != nil {
 		panic(err)

@@ -152,3 +152,16 @@ for (const fault of ['fails', 'hangs']) {
     });
   }
 }
+
+test('a URL that Go cannot parse is a 400 invalidRequest with the client-request-id', { skip }, async () => {
+  const { call } = setup();
+  // The Fetch API lets a stray "%" through; Go's url.Parse does not.
+  const r = await call('bad-url', 'GET', '/me/insights/used/%zz');
+  assert.equal(r.status, 400);
+  const e = await r.json();
+  assert.equal(e.error.code, 'invalidRequest');
+  assert.match(e.error.message, /invalid URL escape "%zz"/);
+  assert.equal(e.error.innerError['client-request-id'], 'bad-url');
+  assert.equal(r.headers.get('client-request-id'), 'bad-url');
+  assert.equal((await call('after', 'GET', '/me/insights/used/$count')).status, 200);
+});

@@ -138,6 +138,62 @@ test('a body is read up to what Go reads, with or without Content-Length', async
   assert.equal(await streamed.text(), '1000');
 });
 
+test('the rest of a longer body is read before the answer, up to drain bytes; beyond, cancelled', async () => {
+  const { call } = setup({
+    *default(req) {
+      return { status: 413, headers: [], body: String(req.body.length) };
+    },
+  }, { maxBody: 1000, drain: 3000 });
+  // A body of n chunks of 500 bytes that counts what was pulled and whether it was cancelled.
+  const body = (n) => {
+    const s = { pulled: 0, cancelled: false };
+    s.stream = new ReadableStream({
+      pull(c) {
+        if (s.pulled === n * 500) return c.close();
+        s.pulled += 500;
+        c.enqueue(new TextEncoder().encode('z'.repeat(500)));
+      },
+      cancel() {
+        s.cancelled = true;
+      },
+    }, { highWaterMark: 0 });
+    return s;
+  };
+  const drained = body(7); // 3,500 bytes: 1,000 for Go, 2,500 to drop
+  const r1 = await call('d', '/', { method: 'POST', body: drained.stream, duplex: 'half' });
+  assert.equal(r1.status, 413);
+  assert.equal(await r1.text(), '1000');
+  assert.equal(drained.pulled, 3500, 'read to its end');
+  assert.equal(drained.cancelled, false);
+  const long = body(100); // 50,000 bytes
+  const r2 = await call('l', '/', { method: 'POST', body: long.stream, duplex: 'half' });
+  assert.equal(await r2.text(), '1000');
+  assert.ok(long.pulled < 50000, `pulled ${long.pulled} of 50000 bytes`);
+  assert.equal(long.cancelled, true);
+});
+
+test('a body that cannot be read is a 400 invalidRequest, and Go never sees it', async () => {
+  const { call, fake } = setup({
+    *default() {
+      return { status: 200, headers: [], body: 'served' };
+    },
+  });
+  const broken = new ReadableStream({
+    pull(c) {
+      c.error(new Error('invalid HTTP chunk size'));
+    },
+  });
+  const r = await call('b', '/', { method: 'POST', body: broken, duplex: 'half', headers: { 'client-request-id': 'mine-b' } });
+  assert.equal(r.status, 400);
+  const e = await r.json();
+  assert.equal(e.error.code, 'invalidRequest');
+  assert.equal(e.error.innerError['client-request-id'], 'mine-b');
+  assert.equal(r.headers.get('client-request-id'), 'mine-b');
+  assert.equal(fake.instances[0].served.length, 0);
+  const ok = await call('n', '/', { method: 'POST', body: 'x' });
+  assert.equal(await ok.text(), 'served');
+});
+
 // The crash tests: requests wait at their KV gets (held) while another request ends the program.
 function crashSetup(kill) {
   return setup({
