@@ -29,10 +29,12 @@ export function launch() {
 /**
  * watch records what a page reports as wrong: console errors, uncaught exceptions, CSP
  * violations (seen by the page itself) and failed requests. check() returns them. allow lists
- * console messages expected, such as Chromium's note of a 4xx answer a test asks for.
+ * console messages expected, such as Chromium's note of a 4xx answer a test asks for;
+ * allowFailed lists requests expected to fail, matched against "METHOD url: error".
  * @param {import('playwright-core').Page} page
+ * @param {{allow?: RegExp[], allowFailed?: RegExp[]}} [o]
  */
-export async function watch(page, { allow = [] } = {}) {
+export async function watch(page, { allow = [], allowFailed = [] } = {}) {
   const problems = [];
   page.on('console', (m) => {
     if (allow.some((re) => re.test(m.text()))) return;
@@ -43,7 +45,8 @@ export async function watch(page, { allow = [] } = {}) {
   page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
   page.on('requestfailed', (r) => {
     const why = r.failure()?.errorText ?? '';
-    if (!/ERR_ABORTED/.test(why)) problems.push(`request failed: ${r.method()} ${r.url()}: ${why}`);
+    const failure = `${r.method()} ${r.url()}: ${why}`;
+    if (!/ERR_ABORTED/.test(why) && !allowFailed.some((re) => re.test(failure))) problems.push(`request failed: ${failure}`);
   });
   await page.addInitScript(() => {
     window.__violations = [];

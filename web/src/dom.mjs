@@ -35,11 +35,11 @@ export function $(id) {
   return el;
 }
 
-/** text renders any JSON value as a short string for a table cell. */
+/** text renders any JSON value as a short string for a table cell; anything else as ''. */
 export function text(v) {
   if (v == null) return '';
   if (typeof v === 'string') return v;
-  return JSON.stringify(v);
+  return JSON.stringify(v) ?? ''; // undefined for a function, which no JSON value is
 }
 
 /** copyText puts text on the clipboard; false when the browser would not. */

@@ -13,7 +13,7 @@ import { h, $, text, copyText } from './dom.mjs';
 import { createEditor, setText, diagnosticsOf, showDiagnostics, jump } from './editor.mjs';
 import { setField, parse } from './jsonedit.mjs';
 import {
-  requestURL, splitURL, parseHeaders, requestHeaders, hasBody, shareFragment, readFragment, claims, collection,
+  requestURL, splitURL, parseHeaders, requestHeaders, hasBody, shareFragment, readFragment, checkRequest, claims, collection,
 } from './request.mjs';
 import * as samples from './samples.mjs';
 
@@ -23,6 +23,9 @@ performance.mark('usedinsight:script');
 const VALIDATE_DELAY = 120; // ms after the last keystroke; typing never waits on validation
 const HISTORY_MAX = 30;
 const DISPLAY_MAX = 1 << 20; // characters of a response body shown
+// Characters of a value shown in a records cell (the whole value is the cell's title): a few
+// cells of thousands of unbroken characters take Chromium seconds to lay out.
+const CELL_MAX = 200;
 const store = {
   get(area, key) {
     try {
@@ -232,7 +235,7 @@ function initialRequest() {
   try {
     const d = JSON.parse(store.get('localStorage', 'draft') ?? 'null');
     if (d && typeof d.body === 'string') {
-      return { method: 'POST', version: 'v1.0', path: collection, headers: '', ...d };
+      return checkRequest({ method: 'POST', ...d }); // checked like a share link
     }
   } catch {
     // a broken draft: start afresh
@@ -326,7 +329,7 @@ async function exchange({ method, url, headers, body }) {
   $('response-time').textContent = '';
   const t0 = performance.now();
   try {
-    const res = await fetch(url, { method, headers, body: body || undefined, cache: 'no-store', credentials: 'omit' });
+    const res = await fetchHTTP(url, { method, headers, body: body || undefined, cache: 'no-store', credentials: 'omit' });
     const raw = await res.text();
     const ms = performance.now() - t0;
     let json;
@@ -350,6 +353,21 @@ async function exchange({ method, url, headers, body }) {
     $('send').disabled = false;
     $('response').removeAttribute('aria-busy');
   }
+}
+
+// fetchHTTP is fetch for URLs made from the endpoint setting, which may say anything: only an
+// http(s) URL (or one relative to the page) is fetched, as the CSP's connect-src allows.
+function fetchHTTP(url, init) {
+  let scheme = '';
+  try {
+    scheme = new URL(url, location.href).protocol;
+  } catch {
+    // not a URL: refused below
+  }
+  if (!/^https?:$/.test(scheme)) {
+    return Promise.reject(new TypeError('the endpoint is not an http or https URL'));
+  }
+  return fetch(url, init);
 }
 
 let responseJSON = null;
@@ -385,7 +403,7 @@ async function getDevToken({ quiet = false } = {}) {
   const status = $('token-status');
   if (!quiet) status.textContent = 'Asking for a dev token…';
   try {
-    const res = await fetch(`${endpoint}/dev/token`, { method: 'POST', cache: 'no-store', credentials: 'omit' });
+    const res = await fetchHTTP(`${endpoint}/dev/token`, { method: 'POST', cache: 'no-store', credentials: 'omit' });
     if (!res.ok) {
       await res.body?.cancel();
       status.textContent = res.status === 404
@@ -501,7 +519,7 @@ async function loadRecords(url) {
   let res;
   let body;
   try {
-    res = await fetch(url, { headers, cache: 'no-store', credentials: 'omit' });
+    res = await fetchHTTP(url, { headers, cache: 'no-store', credentials: 'omit' });
     body = await res.text();
   } catch (e) {
     status.textContent = `Could not list the records: ${e.message}`;
@@ -519,7 +537,7 @@ async function loadRecords(url) {
     return;
   }
   recordsState.url = url;
-  recordsState.next = typeof page['@odata.nextLink'] === 'string' && /^https?:\/\//.test(page['@odata.nextLink']) ? page['@odata.nextLink'] : null;
+  recordsState.next = nextLink(page['@odata.nextLink'], url);
   const count = page['@odata.count'];
   if (typeof count === 'number') $('records-count').textContent = `${count} stored`;
   status.textContent = page.value.length ? '' : 'No records yet: send a POST to create one.';
@@ -529,16 +547,33 @@ async function loadRecords(url) {
   $('records-page').textContent = `Page ${recordsState.stack.length + 1}`;
 }
 
+// nextLink is the link to the next page when it is an http(s) URL on the origin the list came
+// from: following it sends the token, which must not go wherever a response says.
+function nextLink(link, from) {
+  if (typeof link !== 'string') return null;
+  try {
+    const u = new URL(link);
+    return /^https?:$/.test(u.protocol) && u.origin === new URL(from, location.href).origin ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+// cell is a records cell showing at most CELL_MAX characters of value.
+function cell(value, props = {}) {
+  return value.length > CELL_MAX ? h('td', { ...props, title: value }, `${value.slice(0, CELL_MAX - 1)}…`) : h('td', props, value);
+}
+
 function recordRow(r) {
   const id = text(r?.id);
   const title = text(r?.resourceVisualization?.title);
   const name = title || id;
   const itemURL = requestURL(el.endpoint.value.trim(), el.version.value, `${collection}/${encodeURIComponent(id)}`);
   return h('tr', { 'data-id': id },
-    h('td', { class: 'nowrap' }, text(r?.lastUsed?.lastAccessedDateTime)),
-    h('td', {}, title),
-    h('td', {}, text(r?.resourceVisualization?.type)),
-    h('td', {}, text(r?.resourceVisualization?.containerDisplayName ?? r?.resourceVisualization?.containerType)),
+    cell(text(r?.lastUsed?.lastAccessedDateTime), { class: 'nowrap' }),
+    cell(title),
+    cell(text(r?.resourceVisualization?.type)),
+    cell(text(r?.resourceVisualization?.containerDisplayName ?? r?.resourceVisualization?.containerType)),
     h('td', { class: 'id', title: id }, id.length > 18 ? `${id.slice(0, 16)}…` : id),
     h('td', { class: 'actions' },
       h('button', {
@@ -563,7 +598,8 @@ function recordRow(r) {
 function readHistory() {
   try {
     const h0 = JSON.parse(store.get('localStorage', 'history') ?? '[]');
-    return Array.isArray(h0) ? h0.filter((e) => e && typeof e === 'object') : [];
+    // Entries are objects, never arrays (whose `at` is Array.prototype.at, a function).
+    return Array.isArray(h0) ? h0.filter((e) => e && typeof e === 'object' && !Array.isArray(e)) : [];
   } catch {
     return [];
   }

@@ -92,12 +92,18 @@ export function shareFragment({ method, version, path, headers = '', body = '' }
 export function readFragment(hash) {
   const m = /^#?request=([A-Za-z0-9_-]*)$/.exec(hash);
   if (!m) return null;
-  let r;
   try {
-    r = JSON.parse(decode(m[1]));
+    return checkRequest(JSON.parse(decode(m[1])));
   } catch {
     return null;
   }
+}
+
+/**
+ * checkRequest returns a request read from a share link or from storage with every member of
+ * the right type (a method and a version the request bar offers), or null when it is no object.
+ */
+export function checkRequest(r) {
   if (r === null || typeof r !== 'object' || Array.isArray(r)) return null;
   const str = (v, d = '') => (typeof v === 'string' ? v : d);
   const method = str(r.method).toUpperCase();
