@@ -88,7 +88,7 @@ func service(t *testing.T) (string, *seen) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := api.New(api.Config{Store: store.NewMemory(), Verifier: v, Logf: t.Logf})
+	h, err := api.New(api.Config{Store: store.NewMemory(store.NewTokenKey(secret)), Verifier: v, Logf: t.Logf})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/usedinsight/usedinsight/internal/auth"
 	"github.com/usedinsight/usedinsight/internal/kvstore"
 	"github.com/usedinsight/usedinsight/internal/odata"
+	"github.com/usedinsight/usedinsight/internal/store"
 )
 
 // binding is the KV namespace binding named in wrangler.jsonc (host.mjs uses the same name).
@@ -50,8 +51,15 @@ func handler() http.Handler {
 	if cloudflare.GetBinding(binding).IsUndefined() {
 		return broken("the KV namespace binding " + binding + " is missing: " + binding + " is undefined")
 	}
+	// AUTH_SECRET signs HS256 tokens and, through a key derived from it (store.NewTokenKey),
+	// page tokens: without it a client could forge a $skiptoken for its own list carrying a
+	// garbage KV cursor, so it is required even when tokens come from AUTH_JWKS.
+	secret := cloudflare.Getenv("AUTH_SECRET")
+	if secret == "" {
+		return broken("AUTH_SECRET is not set (wrangler secret put AUTH_SECRET); it signs tokens and page tokens")
+	}
 	v, err := auth.NewVerifier(auth.Config{
-		Secret:   cloudflare.Getenv("AUTH_SECRET"),
+		Secret:   secret,
 		JWKS:     cloudflare.Getenv("AUTH_JWKS"),
 		Audience: cloudflare.Getenv("AUTH_AUDIENCE"),
 		Issuer:   cloudflare.Getenv("AUTH_ISSUER"),
@@ -59,9 +67,9 @@ func handler() http.Handler {
 	if err != nil {
 		return broken("AUTH_JWKS is not a usable JSON Web Key Set: " + err.Error())
 	}
-	c := api.Config{Store: kvstore.New(hostKV{}), Verifier: v}
+	c := api.Config{Store: kvstore.New(hostKV{}, store.NewTokenKey(secret)), Verifier: v}
 	if cloudflare.Getenv("DEV_TOKENS") == "1" {
-		c.DevSecret = cloudflare.Getenv("AUTH_SECRET")
+		c.DevSecret = secret
 	}
 	for _, o := range strings.Split(cloudflare.Getenv("ALLOWED_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {

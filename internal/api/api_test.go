@@ -54,7 +54,7 @@ func server(t testing.TB, opts ...option) *Handler {
 		t.Fatal(err)
 	}
 	n := 0
-	c := Config{Store: store.NewMemory(), Verifier: v, Now: func() time.Time { return now },
+	c := Config{Store: store.NewMemory(store.NewTokenKey(secret)), Verifier: v, Now: func() time.Time { return now },
 		NewID: func() string { n++; return fmt.Sprintf("gen%03d", n) }, Logf: func(string, ...any) {}}
 	for _, o := range opts {
 		o(&c)
@@ -637,7 +637,7 @@ func (f failing) Delete(context.Context, string, string) error             { ret
 
 func TestStorageFailures(t *testing.T) {
 	for _, panics := range []bool{false, true} {
-		h := server(t, func(c *Config) { c.Store = failing{store.NewMemory(), panics} })
+		h := server(t, func(c *Config) { c.Store = failing{store.NewMemory(store.NewTokenKey(secret)), panics} })
 		for _, c := range []call{
 			{method: "POST", url: "/me/insights/used", body: seed(t)},
 			{method: "GET", url: "/me/insights/used"},
@@ -668,7 +668,7 @@ func TestNewRequiresDependencies(t *testing.T) {
 	if _, err := New(Config{Verifier: v}); err == nil {
 		t.Error("New without a Store succeeded")
 	}
-	if _, err := New(Config{Store: store.NewMemory()}); err == nil {
+	if _, err := New(Config{Store: store.NewMemory(store.NewTokenKey(secret))}); err == nil {
 		t.Error("New without a Verifier succeeded")
 	}
 }

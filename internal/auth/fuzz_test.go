@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math/big"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,7 @@ import (
 // FuzzVerify feeds arbitrary Authorization header values to Verify. It must never panic, every
 // failure must be an *Error, and every success must be a token that the fuzz test itself signed:
 // an independent check of the signature, written here without the package's code, must pass with
-// one of the test's keys, and the token must be unexpired.
+// one of the test's keys, and the caller must be the one its claims name (refPrincipal).
 func FuzzVerify(f *testing.F) {
 	k := getKeys(f) // RSA keys differ between fuzz worker processes; the EC key below does not.
 	ec, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), []byte("fuzz-fixed-p256-private-scalar!!"))
@@ -89,12 +90,13 @@ func FuzzVerify(f *testing.F) {
 			t.Fatalf("accepted %q: %v", header, err)
 		}
 		var hdr struct{ Alg string }
-		var cl struct{ Exp float64 }
-		if err := errors.Join(json.Unmarshal(hdrJSON, &hdr), json.Unmarshal(claimsJSON, &cl)); err != nil {
+		if err := json.Unmarshal(hdrJSON, &hdr); err != nil {
 			t.Fatalf("accepted %q: %v", header, err)
 		}
-		if float64(testNow.Unix()) >= cl.Exp+60 {
-			t.Fatalf("accepted %q, expired", header)
+		if want, ok := refPrincipal(claimsJSON, "", ""); !ok {
+			t.Fatalf("accepted %q, whose claims %s must be rejected", header, claimsJSON)
+		} else if !samePrincipal(p, want) {
+			t.Fatalf("accepted %q as %+v; its claims %s name %+v", header, p, claimsJSON, want)
 		}
 		in := []byte(parts[0] + "." + parts[1])
 		digest := sha256.Sum256(in)
@@ -118,3 +120,130 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+// refClaims are the claims that Verify reads, decoded by encoding/json as the package documents
+// (member names in any case, the last of duplicates), with the checks written out anew.
+type refClaims struct {
+	Exp, Nbf          *float64
+	Aud               json.RawMessage
+	Iss               *string
+	Oid, Sub, Upn     *string
+	PreferredUsername *string `json:"preferred_username"`
+	Scp               *string
+	Roles             []string
+}
+
+// refPrincipal is the caller that a token with these (correctly signed) claims is, for a
+// verifier with the given audience and issuer at testNow; ok is false when the token must be
+// rejected.
+func refPrincipal(claims []byte, audience, issuer string) (p Principal, ok bool) {
+	trimmed := strings.TrimLeft(string(claims), " \t\r\n")
+	var c refClaims
+	if !strings.HasPrefix(trimmed, "{") || json.Unmarshal(claims, &c) != nil || c.Exp == nil {
+		return Principal{}, false
+	}
+	switch aud := c.Aud; {
+	case aud == nil || string(aud) == "null":
+		if audience != "" {
+			return Principal{}, false
+		}
+	default:
+		var one string
+		var list []string
+		switch {
+		case json.Unmarshal(aud, &one) == nil && aud[0] == '"':
+			list = []string{one}
+		case aud[0] == '[' && json.Unmarshal(aud, &list) == nil:
+		default:
+			return Principal{}, false // neither a string nor an array of strings
+		}
+		if audience != "" && !slices.Contains(list, audience) {
+			return Principal{}, false
+		}
+	}
+	if issuer != "" && (c.Iss == nil || *c.Iss != issuer) {
+		return Principal{}, false
+	}
+	now := float64(testNow.Unix()) + float64(testNow.Nanosecond())/1e9
+	if now >= *c.Exp+60 || c.Nbf != nil && now < *c.Nbf-60 {
+		return Principal{}, false
+	}
+	deref := func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	}
+	p = Principal{User: deref(c.Oid), UPN: deref(c.Upn), Roles: c.Roles, Application: c.Scp == nil}
+	if p.User == "" {
+		p.User = deref(c.Sub)
+	}
+	if p.UPN == "" {
+		p.UPN = deref(c.PreferredUsername)
+	}
+	if c.Scp != nil {
+		p.Scopes = strings.Fields(*c.Scp)
+	}
+	return p, p.User != ""
+}
+
+func samePrincipal(a, b Principal) bool {
+	return a.User == b.User && a.UPN == b.UPN && a.Application == b.Application && slices.Equal(a.Scopes, b.Scopes) && slices.Equal(a.Roles, b.Roles)
+}
+
+// FuzzVerifyClaims signs arbitrary claims with the test secret (HS256) and checks what Verify
+// makes of them against refPrincipal: it accepts exactly the claims that must be accepted,
+// as the caller they name. The same token edited in one character (edit picks where and
+// what) never verifies.
+func FuzzVerifyClaims(f *testing.F) {
+	const aud, iss = "api://usedinsight", "https://login.microsoftonline.com/tid/v2.0"
+	v, err := NewVerifier(Config{Secret: testSecret, Audience: aud, Issuer: iss, Now: func() time.Time { return testNow }})
+	if err != nil {
+		f.Fatal(err)
+	}
+	both := `"aud":"` + aud + `","iss":"` + iss + `"`
+	for _, c := range []string{
+		claimsJSON(both + `,"oid":"c74dcd16-d8af-4df8-9621-d123b58de3e6","upn":"alice@contoso.com","scp":"Sites.ReadWrite.All User.Read"`),
+		claimsJSON(both + `,"roles":["Sites.Read.All"]`),
+		claimsJSON(`"aud":["x","` + aud + `"],"iss":"` + iss + `","scp":null,"preferred_username":"a@b"`),
+		claimsJSON(both + `,"OID":"o","Sub":"s","scp":"  Sites.Read.All\tx  "`),
+		claimsJSON(both + `,"sub":"bob","sub":"carol","scp":"a","scp":null`),
+		claimsJSON(both + `,"exp":null`),
+		claimsJSON(both + `,"exp":"9999999999"`),
+		claimsJSON(both + `,"nbf":1e400`),
+		claimsJSON(`"aud":7,"iss":"` + iss + `"`),
+		claimsJSON(both + `,"sub":"\u00e9\ud800","upn":"\u0000"`),
+		`{"sub":"a","exp":` + itoa(testNow.Add(-2*time.Minute).Unix()) + `,` + both + `}`,
+		`[` + claimsJSON(both) + `]`,
+		"{\"sub\":\"\xff\",\"exp\":1e10," + both + "}",
+		strings.Repeat(`{"a":`, 200) + strings.Repeat(`}`, 200),
+	} {
+		f.Add([]byte(c), uint16(0x2a11))
+	}
+	f.Fuzz(func(t *testing.T, claims []byte, edit uint16) {
+		tok := rawHS256(testSecret, `{"alg":"HS256","typ":"JWT"}`, string(claims))
+		p, err := v.Verify("Bearer " + tok)
+		want, ok := refPrincipal(claims, aud, iss)
+		switch {
+		case err != nil && ok:
+			t.Fatalf("rejected claims %s (%v); they name %+v", claims, err, want)
+		case err == nil && !ok:
+			t.Fatalf("accepted claims %s as %+v; they must be rejected", claims, p)
+		case err == nil && !samePrincipal(p, want):
+			t.Fatalf("accepted claims %s as %+v; they name %+v", claims, p, want)
+		case err != nil:
+			if e := (*Error)(nil); !errors.As(err, &e) || e.Message == "" {
+				t.Fatalf("error %v (%T) is not an *Error with a message", err, err)
+			}
+		}
+		at := int(edit) % len(tok)
+		if c := (base64URL + ".")[int(edit>>8)%65]; c != tok[at] {
+			edited := tok[:at] + string(c) + tok[at+1:]
+			if p, err := v.Verify("Bearer " + edited); err == nil {
+				t.Fatalf("%q, an edit of a token, verified as %+v", edited, p)
+			}
+		}
+	})
+}
+
+const base64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"

@@ -126,15 +126,16 @@ type header struct {
 // where a string belongs, or the reverse, makes the token invalid. (encoding/json matches member
 // names regardless of case and keeps the last of duplicates; the claims are read only once the
 // signature shows that a trusted issuer wrote them, so that leniency grants an attacker nothing.)
+// null is the same as absence, also when it is the last of duplicates.
 type claims struct {
 	Exp               numericDate `json:"exp"`
 	Nbf               numericDate `json:"nbf"`
 	Aud               audience    `json:"aud"`
-	Iss               string      `json:"iss"`
-	Oid               string      `json:"oid"`
-	Sub               string      `json:"sub"`
-	Upn               string      `json:"upn"`
-	PreferredUsername string      `json:"preferred_username"`
+	Iss               claimString `json:"iss"`
+	Oid               claimString `json:"oid"`
+	Sub               claimString `json:"sub"`
+	Upn               claimString `json:"upn"`
+	PreferredUsername claimString `json:"preferred_username"`
 	Scp               optString   `json:"scp"`
 	Roles             []string    `json:"roles"`
 }
@@ -185,6 +186,31 @@ func (o *optString) UnmarshalJSON(b []byte) error {
 			return err
 		}
 		o.set = true
+		return nil
+	}
+	return errors.New("not a string")
+}
+
+// claimString is a string claim; null, like absence, is "". (A plain string would keep an
+// earlier duplicate's value through a later null, which encoding/json does not assign.)
+type claimString string
+
+// UnmarshalJSON reads a JSON string or null.
+func (c *claimString) UnmarshalJSON(b []byte) error {
+	switch b[0] {
+	case 'n':
+		*c = ""
+		return nil
+	case '"':
+		if plain, ok := plainString(b); ok {
+			*c = claimString(plain)
+			return nil
+		}
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*c = claimString(s)
 		return nil
 	}
 	return errors.New("not a string")
@@ -485,18 +511,18 @@ func (v *Verifier) checkClaims(c *claims) (Principal, *Error) {
 	if v.audience != "" && !c.Aud.matched {
 		return Principal{}, fail(msgAudience)
 	}
-	if v.issuer != "" && c.Iss != v.issuer {
+	if v.issuer != "" && string(c.Iss) != v.issuer {
 		return Principal{}, fail(msgIssuer)
 	}
-	p := Principal{User: c.Oid, UPN: c.Upn, Roles: c.Roles, Application: !c.Scp.set}
+	p := Principal{User: string(c.Oid), UPN: string(c.Upn), Roles: c.Roles, Application: !c.Scp.set}
 	if p.User == "" {
-		p.User = c.Sub
+		p.User = string(c.Sub)
 	}
 	if p.User == "" {
 		return Principal{}, fail(msgNoSubject)
 	}
 	if p.UPN == "" {
-		p.UPN = c.PreferredUsername
+		p.UPN = string(c.PreferredUsername)
 	}
 	if c.Scp.set {
 		p.Scopes = strings.Fields(c.Scp.s)

@@ -160,6 +160,40 @@ func TestIsFromTokens(t *testing.T) {
 	}
 }
 
+// TestDuplicateAndNullClaims: the last of duplicate claims counts, and null is absence, also
+// as the last duplicate. (FuzzVerifyClaims found {"suB":"00000",...,"suB":null} accepted as
+// user 00000: a plain string field kept the earlier value through the null.)
+func TestDuplicateAndNullClaims(t *testing.T) {
+	const iss = "https://login.example.org/tenant/v2.0"
+	v := newTestVerifier(t, Config{Issuer: iss})
+	exp := `"exp":` + itoa(testNow.Add(time.Hour).Unix()) + `,"iss":"` + iss + `"`
+	tests := []struct {
+		name, claims string
+		user, upn    string // "" user: rejected with msg
+		msg          string
+	}{
+		{"sub then null", `{"suB":"00000",` + exp + `,"suB":null}`, "", "", msgNoSubject},
+		{"sub null then sub", `{"sub":null,` + exp + `,"SUB":"alice"}`, "alice", "", ""},
+		{"sub twice", `{"sub":"bob","sub":"alice",` + exp + `}`, "alice", "", ""},
+		{"oid then null falls back to sub", `{"oid":"o","sub":"s",` + exp + `,"oid":null}`, "s", "", ""},
+		{"upn then null falls back to preferred_username", `{"sub":"s","upn":"u@x","preferred_username":"p@x",` + exp + `,"upn":null}`, "s", "p@x", ""},
+		{"iss then null", `{"sub":"s","exp":` + itoa(testNow.Add(time.Hour).Unix()) + `,"iss":"` + iss + `","iss":null}`, "", "", msgIssuer},
+		{"sub as number after a string", `{"sub":"s",` + exp + `,"sub":7}`, "", "", msgClaims},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := v.Verify("Bearer " + rawHS256(testSecret, `{"alg":"HS256"}`, tt.claims))
+			if tt.user == "" {
+				wantError(t, err, tt.msg)
+				return
+			}
+			if err != nil || p.User != tt.user || p.UPN != tt.upn {
+				t.Fatalf("Verify = %+v, %v; want user %q, upn %q", p, err, tt.user, tt.upn)
+			}
+		})
+	}
+}
+
 func TestAuthorizationHeader(t *testing.T) {
 	v := newTestVerifier(t, Config{})
 	tok, err := IssueHS256(testSecret, map[string]any{"sub": "alice", "scp": "Sites.Read.All"}, time.Hour, testNow)

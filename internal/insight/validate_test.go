@@ -1,6 +1,8 @@
 package insight
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -407,21 +409,20 @@ func TestSeedPayload(t *testing.T) {
 	}
 }
 
+// FuzzValidate checks Validate and ValidatePatch on arbitrary bodies: neither panics; their
+// problems are well formed, at most MaxProblems and one more, in order of offset; a payload
+// that Validate accepts has the shape every reader relies on and is a valid patch too; and a
+// patch that ValidatePatch accepts merges into a stored record (Merge) as JSON that carries
+// every member of the patch, as encoding/json reads the patch.
 func FuzzValidate(f *testing.F) {
 	seed, _ := os.ReadFile("testdata/seed.json")
 	for _, s := range []string{valid, string(seed), `{}`, `{"id":"\u0000"}`, `{"lastUsed":{"lastAccessedDateTime":"0001-01-01T00:00:00Z"}}`, "{\"a\":\"\xff\"}", `[{"a":1,"a":1}]`} {
 		f.Add([]byte(s))
 	}
+	stored := Record([]byte(valid), "stored-id")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := Validate(data)
-		if len(r.Problems) > MaxProblems+1 {
-			t.Fatalf("%d problems", len(r.Problems))
-		}
-		for _, p := range r.Problems {
-			if p.Offset < 0 || p.Offset > len(data) || p.Line < 1 || p.Column < 1 || p.Code == "" || p.Message == "" {
-				t.Fatalf("bad problem %+v for %q", p, data)
-			}
-		}
+		checkProblems(t, "Validate", data, r)
 		// A valid payload has the shape every reader relies on.
 		if r.Valid() {
 			s := string(data)
@@ -429,7 +430,67 @@ func FuzzValidate(f *testing.F) {
 				t.Fatalf("accepted %q", data)
 			}
 		}
+
+		pr := ValidatePatch(data)
+		checkProblems(t, "ValidatePatch", data, pr)
+		if r.Valid() && !pr.Valid() {
+			t.Fatalf("%q is a valid payload but not a valid patch: %+v", data, pr.Problems)
+		}
+		if !pr.Valid() {
+			return
+		}
+		merged := Merge(stored, data)
+		var got, patch map[string]json.RawMessage
+		if err := json.Unmarshal(merged, &got); err != nil {
+			t.Fatalf("Merge(%q) = %q: %v", data, merged, err)
+		}
+		if err := json.Unmarshal(data, &patch); err != nil {
+			t.Fatalf("ValidatePatch accepted %q: %v", data, err)
+		}
+		Validate(merged)
+		for name, val := range patch {
+			if dropped(name) {
+				continue
+			}
+			var obj map[string]json.RawMessage
+			if json.Unmarshal(val, &obj) != nil || obj == nil {
+				if !sameJSON(got[name], val) {
+					t.Fatalf("Merge(%q): %q is %s, want %s", data, name, got[name], val)
+				}
+				continue
+			}
+			var gotObj map[string]json.RawMessage
+			if err := json.Unmarshal(got[name], &gotObj); err != nil {
+				t.Fatalf("Merge(%q): %q is %s, want an object", data, name, got[name])
+			}
+			for k, v := range obj {
+				if !dropped(k) && v[0] != '{' && !sameJSON(gotObj[k], v) {
+					t.Fatalf("Merge(%q): %q.%q is %s, want %s", data, name, k, gotObj[k], v)
+				}
+			}
+		}
 	})
+}
+
+func checkProblems(t *testing.T, what string, data []byte, r Report) {
+	t.Helper()
+	if len(r.Problems) > MaxProblems+1 {
+		t.Fatalf("%s: %d problems", what, len(r.Problems))
+	}
+	for i, p := range r.Problems {
+		if p.Offset < 0 || p.Offset > len(data) || p.Line < 1 || p.Column < 1 || p.Code == "" || p.Message == "" {
+			t.Fatalf("%s: bad problem %+v for %q", what, p, data)
+		}
+		if i > 0 && p.Offset < r.Problems[i-1].Offset {
+			t.Fatalf("%s: problems out of order for %q: %+v", what, data, r.Problems)
+		}
+	}
+}
+
+// sameJSON reports whether two JSON texts are the same once compacted.
+func sameJSON(a, b []byte) bool {
+	var ca, cb bytes.Buffer
+	return json.Compact(&ca, a) == nil && json.Compact(&cb, b) == nil && bytes.Equal(ca.Bytes(), cb.Bytes())
 }
 
 func BenchmarkValidate(b *testing.B) {

@@ -50,10 +50,20 @@ type KV interface {
 const MaxListCalls = 4
 
 // Store keeps records in a KV namespace. It is safe for concurrent use.
-type Store struct{ kv KV }
+type Store struct {
+	kv     KV
+	tokens *store.TokenKey
+}
 
-// New returns a Store over kv.
-func New(kv KV) *Store { return &Store{kv: kv} }
+// New returns a Store over kv whose page tokens are signed with key. The tokens carry KV list
+// cursors, which KV fails on when they are not its own: the key is what keeps a client's
+// forged cursor from ever reaching KV.
+func New(kv KV, key *store.TokenKey) *Store {
+	if key == nil {
+		panic("kvstore: New needs a page-token key")
+	}
+	return &Store{kv: kv, tokens: key}
+}
 
 var _ store.Store = (*Store)(nil)
 
@@ -205,7 +215,7 @@ func (s *Store) List(ctx context.Context, user string, q store.Query) (store.Pag
 	}
 	at := cursor{limit: start}
 	if q.Token != "" {
-		payload, err := store.DecodeToken(q.Token, user, q)
+		payload, err := s.tokens.DecodeToken(q.Token, user, q)
 		if err != nil {
 			return store.Page{}, err
 		}
@@ -284,7 +294,7 @@ func (s *Store) List(ctx context.Context, user string, q store.Query) (store.Pag
 		}
 	}
 	if more {
-		p.Next = store.EncodeToken(user, q, at.encode())
+		p.Next = s.tokens.EncodeToken(user, q, at.encode())
 	}
 	return p, nil
 }

@@ -18,8 +18,11 @@ import (
 
 var ctx = context.Background()
 
+// testKey signs the page tokens of the stores the tests make.
+var testKey = store.NewTokenKey("kvstore test secret")
+
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(*testing.T) store.Store { return New(NewMemoryKV()) })
+	storetest.Run(t, func(_ *testing.T, key *store.TokenKey) store.Store { return New(NewMemoryKV(), key) })
 }
 
 func str(s string) *string { return &s }
@@ -53,7 +56,7 @@ func allKeys(t *testing.T, kv KV) []string {
 // TestLayout pins the key names and the value format: changing them orphans stored data.
 func TestLayout(t *testing.T) {
 	kv := NewMemoryKV()
-	s := New(kv)
+	s := New(kv, testKey)
 	r := record("x-1", 1, store.MinTicks, "Word")
 	if err := s.Create(ctx, "alice", r); err != nil {
 		t.Fatal(err)
@@ -99,7 +102,7 @@ func TestLayout(t *testing.T) {
 
 func TestKeyLength(t *testing.T) {
 	kv := NewMemoryKV()
-	s := New(kv)
+	s := New(kv, testKey)
 	a := strings.Repeat("a", 512)
 	for i, id := range []string{a, strings.Repeat("~", 512), a[:384], a[:383] + "~", a[:384] + "x"} {
 		r := record(id, int64(i), -1, strings.Repeat("T", 4096))
@@ -138,7 +141,7 @@ func TestOps(t *testing.T) {
 	}
 	for _, tt := range tests {
 		kv := NewMemoryKV()
-		s := New(kv)
+		s := New(kv, testKey)
 		if err := s.Create(ctx, "alice", record("x", 1, 1, "Word")); err != nil {
 			t.Fatal(err)
 		}
@@ -157,7 +160,7 @@ func TestOps(t *testing.T) {
 func fill(tb testing.TB, n int) (*Store, *MemoryKV) {
 	tb.Helper()
 	kv := NewMemoryKV()
-	s := New(kv)
+	s := New(kv, testKey)
 	for i := range n {
 		typ := "Excel"
 		if i%10 == 0 {
@@ -363,7 +366,7 @@ func TestCrashes(t *testing.T) {
 	for _, tt := range tests {
 		mem := NewMemoryKV()
 		failing := false
-		s := New(faultKV{mem, func(op, key string) bool { return failing && tt.fail(op, key) }})
+		s := New(faultKV{mem, func(op, key string) bool { return failing && tt.fail(op, key) }}, testKey)
 		for _, r := range []store.Record{record("a", 10, 10, "Excel"), record("x", 20, 20, "Word"), record("b", 30, 30, "Pdf")} {
 			if err := s.Create(ctx, "alice", r); err != nil {
 				t.Fatal(err)
@@ -476,7 +479,7 @@ func TestStaleKeys(t *testing.T) {
 	}
 	for _, tt := range tests {
 		kv := NewMemoryKV()
-		s := New(kv)
+		s := New(kv, testKey)
 		for _, r := range []store.Record{record("a", 10, 10, "Excel"), record("x", 20, 20, "Word"), record("b", 30, 30, "Pdf")} {
 			if err := s.Create(ctx, "alice", r); err != nil {
 				t.Fatal(err)
@@ -532,13 +535,13 @@ func (n nullKV) Get(ctx context.Context, key string) ([]byte, bool, error) {
 }
 
 func TestNullQuirk(t *testing.T) {
-	storetest.Run(t, func(*testing.T) store.Store { return New(nullKV{NewMemoryKV()}) })
+	storetest.Run(t, func(_ *testing.T, key *store.TokenKey) store.Store { return New(nullKV{NewMemoryKV()}, key) })
 }
 
 func TestKVFailure(t *testing.T) {
 	down := errors.New("KV GET failed: 503 Service Unavailable")
 	kv := NewMemoryKV()
-	s := New(kv)
+	s := New(kv, testKey)
 	if err := s.Create(ctx, "alice", record("x", 1, 1, "Word")); err != nil {
 		t.Fatal(err)
 	}
@@ -583,7 +586,7 @@ func TestCorruptValue(t *testing.T) {
 		}
 	}
 	kv := NewMemoryKV()
-	s := New(kv)
+	s := New(kv, testKey)
 	if err := kv.Put(ctx, userLayout("alice").primary("x"), []byte("garbage")); err != nil {
 		t.Fatal(err)
 	}
@@ -726,4 +729,19 @@ func BenchmarkList(b *testing.B) {
 			}
 		})
 	}
+	// A next page: its $skiptoken is checked and decoded.
+	b.Run("records=5000/top=25/page=2", func(b *testing.B) {
+		s, _ := fill(b, 5000)
+		first, err := s.List(ctx, "alice", store.Query{Top: 25})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			p, err := s.List(ctx, "alice", store.Query{Top: 25, Token: first.Next})
+			if err != nil || len(p.Records) != 25 {
+				b.Fatalf("List = %d records, %v", len(p.Records), err)
+			}
+		}
+	})
 }

@@ -2,9 +2,14 @@ package odata
 
 import (
 	"fmt"
+	"net/url"
+	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 )
@@ -110,6 +115,31 @@ func TestQueryErrorsNameTheOption(t *testing.T) {
 	}
 }
 
+// TestQueryErrorMessagesAreClipped: what a client sent is quoted in a message only through
+// Clip, valid UTF-8 and short. (FuzzParseQuery found "$\xeb" quoted as it came.)
+func TestQueryErrorMessagesAreClipped(t *testing.T) {
+	long := strings.Repeat("x", 5000)
+	for _, raw := range []string{
+		"$\xeb",
+		"$" + long + "=1",
+		"$" + long + "=1&$" + strings.ToUpper(long) + "=2",
+		"$count=\xff",
+		"$count=" + long,
+		"$top=" + long,
+		"$select=" + long,
+		"$orderby=" + long,
+		"$orderby=LastUsed/LastAccessedDateTime " + long,
+		"$filter=" + long + " eq 'x'",
+		"$filter=ResourceVisualization/Type eq '" + long,
+	} {
+		_, err := ParseQuery(raw, ListOptions...)
+		qe, ok := err.(*QueryError)
+		if !ok || !utf8.ValidString(qe.Message) || len(qe.Message) > 400 {
+			t.Errorf("ParseQuery(%.40q) = %.200q, want a QueryError with a short, valid UTF-8 message", raw, err)
+		}
+	}
+}
+
 func TestErrorBody(t *testing.T) {
 	e := &Error{Status: 400, Code: "invalidRequest", Message: `bad "x" </script>`, Target: "lastUsed",
 		Details: []Detail{{"invalidDateTime", "expected a date", "lastUsed.lastAccessedDateTime"}, {"unknownMember", "no", "x"}}}
@@ -157,6 +187,10 @@ func TestContextURL(t *testing.T) {
 	}
 }
 
+// FuzzParseQuery checks ParseQuery on arbitrary query strings: an error is a *QueryError with
+// a short, valid UTF-8 message that names an option the query carries (or none, for a query
+// string that does not parse); a query it accepts is in range, and written back out as a
+// query string (encodeQuery) it parses to the same Query.
 func FuzzParseQuery(f *testing.F) {
 	for _, s := range []string{"$top=5", "$filter=ResourceVisualization/Type eq 'O''B' and resourceReference/type eq 'x'", "$select=id,lastUsed", "$orderby=LastUsed/LastModifiedDateTime desc", "%", "$filter='"} {
 		f.Add(s)
@@ -164,10 +198,68 @@ func FuzzParseQuery(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw string) {
 		q, err := ParseQuery(raw, ListOptions...)
 		if err != nil {
+			qe, ok := err.(*QueryError)
+			if !ok {
+				t.Fatalf("ParseQuery(%q) = %v (%T), not a *QueryError", raw, err, err)
+			}
+			if qe.Message == "" || !utf8.ValidString(qe.Message) || len(qe.Message) > 400 {
+				t.Fatalf("ParseQuery(%q): message %q", raw, qe.Message)
+			}
+			values, perr := url.ParseQuery(raw)
+			if (qe.Option == "") != (perr != nil) {
+				t.Fatalf("ParseQuery(%q): option %q, url.ParseQuery: %v", raw, qe.Option, perr)
+			}
+			named := false
+			for name := range values {
+				named = named || strings.HasPrefix(name, "$") && strings.ToLower(name) == qe.Option
+			}
+			if qe.Option != "" && !named {
+				t.Fatalf("ParseQuery(%q): option %q is not in the query", raw, qe.Option)
+			}
 			return
 		}
-		if q.Top < 1 || q.Top > MaxTop || len(q.Filter) > 3 || len(q.Select) > len(Selectable) {
+		if q.Top < 1 || q.Top > MaxTop || len(q.Filter) > 3 || len(q.Select) > len(Selectable) ||
+			q.OrderBy != LastAccessed && q.OrderBy != LastModified || q.Select != nil && (len(q.Select) == 0 || q.Select[0] != "id") {
 			t.Fatalf("ParseQuery(%q) = %+v", raw, q)
 		}
+		for i, c := range q.Filter {
+			if c.Property != Type && c.Property != ContainerType && c.Property != ReferenceType || slices.ContainsFunc(q.Filter[:i], func(d Eq) bool { return d.Property == c.Property }) {
+				t.Fatalf("ParseQuery(%q): filter %+v", raw, q.Filter)
+			}
+		}
+		again := encodeQuery(q)
+		q2, err := ParseQuery(again, ListOptions...)
+		if err != nil || !reflect.DeepEqual(q, q2) {
+			t.Fatalf("ParseQuery(%q) = %+v, written back as %q, which parses to %+v, %v", raw, q, again, q2, err)
+		}
 	})
+}
+
+// encodeQuery writes q as a query string, each option in its canonical spelling.
+func encodeQuery(q Query) string {
+	paths := map[Property]string{LastAccessed: "LastUsed/LastAccessedDateTime", LastModified: "LastUsed/LastModifiedDateTime",
+		Type: "ResourceVisualization/Type", ContainerType: "ResourceVisualization/containerType", ReferenceType: "resourceReference/type"}
+	opts := []string{"$top=" + strconv.Itoa(q.Top)}
+	if q.SkipToken != "" {
+		opts = append(opts, "$skiptoken="+url.QueryEscape(q.SkipToken))
+	}
+	if q.Filter != nil {
+		var clauses []string
+		for _, c := range q.Filter {
+			clauses = append(clauses, paths[c.Property]+" eq '"+strings.ReplaceAll(c.Value, "'", "''")+"'")
+		}
+		opts = append(opts, "$filter="+url.QueryEscape(strings.Join(clauses, " and ")))
+	}
+	dir := " desc"
+	if q.Asc {
+		dir = " asc"
+	}
+	opts = append(opts, "$orderby="+url.QueryEscape(paths[q.OrderBy]+dir))
+	if q.Select != nil {
+		opts = append(opts, "$select="+url.QueryEscape(strings.Join(q.Select, ",")))
+	}
+	if q.Count {
+		opts = append(opts, "$count=true")
+	}
+	return strings.Join(opts, "&")
 }

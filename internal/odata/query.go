@@ -89,14 +89,14 @@ func ParseQuery(rawQuery string, allowed ...string) (Query, error) {
 		opt := strings.ToLower(name)
 		vals := values[name]
 		if len(vals) > 1 || seen[opt] {
-			return q, bad(opt, "Query option '"+opt+"' was specified more than once, but it must be specified at most once.")
+			return q, bad(opt, "Query option '"+Clip(opt)+"' was specified more than once, but it must be specified at most once.")
 		}
 		seen[opt] = true
 		if !slices.Contains(allowed, opt) {
 			if slices.Contains(ListOptions, opt) {
 				return q, bad(opt, "Query option '"+opt+"' is not allowed on this request.")
 			}
-			return q, bad(opt, "Query option '"+name+"' is not supported.")
+			return q, bad(opt, "Query option '"+Clip(name)+"' is not supported.")
 		}
 		v := vals[0]
 		var qe *QueryError
@@ -120,7 +120,7 @@ func ParseQuery(rawQuery string, allowed ...string) (Query, error) {
 				q.Count = true
 			case "false":
 			default:
-				qe = bad(opt, "Invalid value '"+v+"' for $count: expected true or false.")
+				qe = bad(opt, "Invalid value '"+Clip(v)+"' for $count: expected true or false.")
 			}
 		}
 		if qe != nil {
@@ -218,7 +218,7 @@ func (q *Query) parseFilter(v string) *QueryError {
 		}
 		for _, c := range q.Filter {
 			if c.Property == p {
-				return invalid("'" + path + "' appears more than once.")
+				return invalid("'" + Clip(path) + "' appears more than once.")
 			}
 		}
 		q.Filter = append(q.Filter, Eq{p, value})

@@ -11,8 +11,9 @@ import (
 
 // Memory is a Store that keeps records in memory, for tests.
 type Memory struct {
-	mu    sync.RWMutex
-	users map[string]map[string]memRecord // user, id
+	tokens *TokenKey
+	mu     sync.RWMutex
+	users  map[string]map[string]memRecord // user, id
 }
 
 type memRecord struct {
@@ -20,9 +21,12 @@ type memRecord struct {
 	sortID string
 }
 
-// NewMemory returns an empty in-memory Store.
-func NewMemory() *Memory {
-	return &Memory{users: make(map[string]map[string]memRecord)}
+// NewMemory returns an empty in-memory Store whose page tokens are signed with key.
+func NewMemory(key *TokenKey) *Memory {
+	if key == nil {
+		panic("store: NewMemory needs a page-token key")
+	}
+	return &Memory{tokens: key, users: make(map[string]map[string]memRecord)}
 }
 
 var _ Store = (*Memory)(nil)
@@ -117,7 +121,7 @@ func (q Query) compare(a, b position) int {
 func (m *Memory) List(_ context.Context, user string, q Query) (Page, error) {
 	var after *position
 	if q.Token != "" {
-		payload, err := DecodeToken(q.Token, user, q)
+		payload, err := m.tokens.DecodeToken(q.Token, user, q)
 		if err != nil {
 			return Page{}, err
 		}
@@ -149,7 +153,7 @@ func (m *Memory) List(_ context.Context, user string, q Query) (Page, error) {
 		all = all[:top]
 		last := all[top-1].pos
 		payload := binary.BigEndian.AppendUint64(nil, uint64(last.key))
-		p.Next = EncodeToken(user, q, append(payload, last.sortID...))
+		p.Next = m.tokens.EncodeToken(user, q, append(payload, last.sortID...))
 	}
 	p.Records = make([]Record, len(all))
 	for i, e := range all {

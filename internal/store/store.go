@@ -85,7 +85,8 @@ type Store interface {
 	// List returns one page of the user's records that pass q.Filter, in q's order; records
 	// with equal instants are ordered by SortID(id), ascending, in either direction.
 	// A page may hold fewer than q.Top records, even none, and still have a Next.
-	// A token from another user or another order or filter is ErrBadToken.
+	// A token from another user or another order or filter, or not made under the store's
+	// TokenKey, is ErrBadToken.
 	List(ctx context.Context, user string, q Query) (Page, error)
 	// Count returns how many of the user's records pass the filter.
 	Count(ctx context.Context, user string, f Filter) (int, error)

@@ -1,6 +1,9 @@
 package store
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"math/rand/v2"
 	"strings"
@@ -113,15 +116,18 @@ func TestSortID(t *testing.T) {
 	}
 }
 
+// testKey signs the page tokens of the tests.
+var testKey = NewTokenKey("store test secret")
+
 func TestToken(t *testing.T) {
 	word := "Word"
 	q := Query{Order: ByModified, Asc: true, Filter: Filter{Type: &word}}
 	for _, payload := range [][]byte{{}, {0}, []byte("some payload"), make([]byte, 3000)} {
-		tok := EncodeToken("alice", q, payload)
+		tok := testKey.EncodeToken("alice", q, payload)
 		if len(tok) > MaxTokenLen {
 			t.Errorf("token of a %d-byte payload has %d characters, over MaxTokenLen", len(payload), len(tok))
 		}
-		got, err := DecodeToken(tok, "alice", q)
+		got, err := testKey.DecodeToken(tok, "alice", q)
 		if err != nil || string(got) != string(payload) {
 			t.Errorf("DecodeToken(EncodeToken(%q)) = %q, %v", payload, got, err)
 		}
@@ -129,13 +135,13 @@ func TestToken(t *testing.T) {
 		for i := 0; i < len(tok); i += 1 + len(tok)/64 {
 			b := []byte(tok)
 			b[i] ^= 1
-			if _, err := DecodeToken(string(b), "alice", q); !errors.Is(err, ErrBadToken) {
+			if _, err := testKey.DecodeToken(string(b), "alice", q); !errors.Is(err, ErrBadToken) {
 				t.Fatalf("token with character %d changed: %v, want ErrBadToken", i, err)
 			}
 		}
 	}
 	other := "Excel"
-	tok := EncodeToken("alice", q, []byte("p"))
+	tok := testKey.EncodeToken("alice", q, []byte("p"))
 	for _, tt := range []struct {
 		desc string
 		user string
@@ -149,8 +155,63 @@ func TestToken(t *testing.T) {
 		{"filter field", "alice", Query{Order: ByModified, Asc: true, Filter: Filter{ReferenceType: &word}}},
 		{"no filter", "alice", Query{Order: ByModified, Asc: true}},
 	} {
-		if _, err := DecodeToken(tok, tt.user, tt.q); !errors.Is(err, ErrBadToken) {
+		if _, err := testKey.DecodeToken(tok, tt.user, tt.q); !errors.Is(err, ErrBadToken) {
 			t.Errorf("token for another %s: %v, want ErrBadToken", tt.desc, err)
+		}
+	}
+}
+
+func BenchmarkToken(b *testing.B) {
+	word := "Word"
+	q := Query{Filter: Filter{Type: &word}}
+	payload := []byte("\x19\x00cAHUvQ2dQZmZ1ZlNDV2tXS3dSRm1qZy9hZC83ZmZm")
+	b.ReportAllocs()
+	for b.Loop() {
+		tok := testKey.EncodeToken("alice", q, payload)
+		if _, err := testKey.DecodeToken(tok, "alice", q); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestTokenKey: a token is good under every TokenKey of the secret it was made under (Worker
+// isolates each derive their own) and under no other, and the format is the documented one:
+// version 2, the first 16 bytes of HMAC-SHA256 under HMAC-SHA256(secret, "usedinsight page
+// token v1"), the payload.
+func TestTokenKey(t *testing.T) {
+	q := Query{}
+	payload := []byte("\x19\x00cursor")
+	tok := NewTokenKey("secret one").EncodeToken("alice", q, payload)
+	if got, err := NewTokenKey("secret one").DecodeToken(tok, "alice", q); err != nil || string(got) != string(payload) {
+		t.Errorf("another key of the same secret: %q, %v", got, err)
+	}
+	for _, secret := range []string{"secret two", "secret on", ""} {
+		if _, err := NewTokenKey(secret).DecodeToken(tok, "alice", q); !errors.Is(err, ErrBadToken) {
+			t.Errorf("key of secret %q: %v, want ErrBadToken", secret, err)
+		}
+	}
+
+	// The format, computed here from its description.
+	mac := func(key []byte, parts ...[]byte) []byte {
+		m := hmac.New(sha256.New, key)
+		for _, p := range parts {
+			m.Write(p)
+		}
+		return m.Sum(nil)
+	}
+	msg := []byte("\x16usedinsight page token\x02\x00\x00\x05alice\x00\x00\x00") // no filter
+	for _, tt := range []struct {
+		desc string
+		key  []byte
+		ok   bool
+	}{
+		{"the derived key", mac([]byte("secret one"), []byte("usedinsight page token v1")), true},
+		{"the secret itself", []byte("secret one"), false},
+	} {
+		b := append([]byte{2}, mac(tt.key, msg, payload)[:16]...)
+		forged := base64.RawURLEncoding.EncodeToString(append(b, payload...))
+		if (forged == tok) != tt.ok {
+			t.Errorf("token tagged with %s: %q, EncodeToken made %q", tt.desc, forged, tok)
 		}
 	}
 }

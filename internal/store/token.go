@@ -4,48 +4,83 @@ package store
 //
 // A token is base64url (no padding) of
 //
-//	version (1 byte, 1) | check (8 bytes) | payload (the implementation's resume point)
+//	version (1 byte, 2) | tag (16 bytes) | payload (the implementation's resume point)
 //
-// where check is the first 8 bytes of SHA-256 over a domain string, the version, the user,
-// the order, the direction, each filter field (absent, or present with its Fold) and the
-// payload. DecodeToken recomputes it for the request at hand, so a token that is garbled or
-// truncated, or was issued for another user, order, direction or filter is ErrBadToken.
+// where tag is the first 16 bytes of HMAC-SHA256, under a TokenKey, of a domain string, the
+// version, the order, the direction, the user, each filter field (absent, or present with its
+// Fold) and the payload. DecodeToken recomputes it for the request at hand, so a token that is
+// garbled, truncated or forged, or was issued for another user, order, direction or filter, or
+// under another key, is ErrBadToken.
 //
-// Tokens are not secret and not a security boundary: the format is public, so anyone can
-// forge one for their own scope. What keeps users apart is that every implementation reads
-// only under the requesting user's own prefix whatever the payload says; the check keeps an
-// honest client from silently paging a different list than it asked for, and spares the
-// implementation from parsing corrupt payloads. Page sizes ($top) are not bound: a client may
-// change them between pages.
+// The key is what makes the payload trustworthy: implementations hand it to their storage as
+// it is (kvstore passes a Workers KV list cursor), and storage that fails on a garbage cursor
+// would turn a client's forged token into a 5xx. With the tag keyed by a server secret, a
+// payload that decodes is one the server wrote. Users are kept apart independently of that:
+// every implementation reads only under the requesting user's own prefix, whatever the
+// payload says. Tokens are opaque but not encrypted (the payload is readable), and page sizes
+// ($top) are not bound: a client may change them between pages.
 
 import (
-	"bytes"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"hash"
+	"sync"
 )
 
 const (
-	tokenVersion = 1
-	tokenCheck   = 8
+	// tokenVersion 1 had an unkeyed 8-byte SHA-256 check; its tokens are ErrBadToken now.
+	tokenVersion = 2
+	tokenTagLen  = 16
 	// MaxTokenLen is the length of the longest token DecodeToken accepts.
 	MaxTokenLen = 8192
 )
 
+// tokenKeyLabel is what a server secret is MACed with to derive the page-token key, so the
+// secret itself keys nothing but what it was given for (the Worker's AUTH_SECRET signs JWTs).
+const tokenKeyLabel = "usedinsight page token v1"
+
 var tokenEncoding = base64.RawURLEncoding.Strict()
 
+// TokenKey signs and checks page tokens. Make one with NewTokenKey; it is safe for concurrent
+// use.
+type TokenKey struct {
+	macs sync.Pool // of *tokenMAC
+}
+
+// tokenMAC is an HMAC-SHA256 under a derived key and scratch space to use it without
+// allocating.
+type tokenMAC struct {
+	h   hash.Hash
+	msg []byte
+	sum [sha256.Size]byte
+}
+
+// NewTokenKey returns the page-token key derived from a server secret:
+// HMAC-SHA256(secret, "usedinsight page token v1"). Tokens made under one secret are
+// ErrBadToken under any other. An empty secret is a key anyone can compute: tokens are then
+// checked but not authenticated.
+func NewTokenKey(secret string) *TokenKey {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(tokenKeyLabel))
+	key := m.Sum(nil)
+	k := &TokenKey{}
+	k.macs.New = func() any { return &tokenMAC{h: hmac.New(sha256.New, key)} }
+	return k
+}
+
 // EncodeToken returns the URL-safe page token that carries payload for user's query q.
-func EncodeToken(user string, q Query, payload []byte) string {
-	b := make([]byte, 1+tokenCheck, 1+tokenCheck+len(payload))
+func (k *TokenKey) EncodeToken(user string, q Query, payload []byte) string {
+	b := make([]byte, 1, 1+tokenTagLen+len(payload))
 	b[0] = tokenVersion
-	sum := tokenSum(user, q, payload)
-	copy(b[1:], sum[:tokenCheck])
+	b = k.tag(b, user, q, payload)
 	return tokenEncoding.EncodeToString(append(b, payload...))
 }
 
-// DecodeToken returns the payload of a token that EncodeToken made for the same user, order,
-// direction and filter as q, or ErrBadToken.
-func DecodeToken(token, user string, q Query) ([]byte, error) {
+// DecodeToken returns the payload of a token that EncodeToken made under this key for the
+// same user, order, direction and filter as q, or ErrBadToken.
+func (k *TokenKey) DecodeToken(token, user string, q Query) ([]byte, error) {
 	if len(token) > MaxTokenLen {
 		return nil, ErrBadToken
 	}
@@ -55,41 +90,50 @@ func DecodeToken(token, user string, q Query) ([]byte, error) {
 		}
 	}
 	b, err := tokenEncoding.DecodeString(token)
-	if err != nil || len(b) < 1+tokenCheck || b[0] != tokenVersion {
+	if err != nil || len(b) < 1+tokenTagLen || b[0] != tokenVersion {
 		return nil, ErrBadToken
 	}
-	payload := b[1+tokenCheck:]
-	sum := tokenSum(user, q, payload)
-	if !bytes.Equal(sum[:tokenCheck], b[1:1+tokenCheck]) {
+	payload := b[1+tokenTagLen:]
+	var want [tokenTagLen]byte
+	if !hmac.Equal(k.tag(want[:0], user, q, payload), b[1:1+tokenTagLen]) {
 		return nil, ErrBadToken
 	}
 	return payload, nil
 }
 
-func tokenSum(user string, q Query, payload []byte) [sha256.Size]byte {
-	h := sha256.New()
-	var buf [binary.MaxVarintLen64]byte
+// tag appends the token tag of payload for user's query q to b.
+func (k *TokenKey) tag(b []byte, user string, q Query, payload []byte) []byte {
+	m := k.macs.Get().(*tokenMAC)
+	defer k.macs.Put(m)
+	// The bound values are length-prefixed, so no two bindings write the same bytes; the
+	// payload comes last and needs no prefix.
+	msg := m.msg[:0]
 	str := func(s string) {
-		h.Write(binary.AppendUvarint(buf[:0], uint64(len(s))))
-		h.Write([]byte(s))
+		msg = binary.AppendUvarint(msg, uint64(len(s)))
+		msg = append(msg, s...)
 	}
 	str("usedinsight page token")
 	asc := byte(0)
 	if q.Asc {
 		asc = 1
 	}
-	h.Write([]byte{tokenVersion, byte(q.Order), asc})
+	msg = append(msg, tokenVersion, byte(q.Order), asc)
 	str(user)
 	for _, f := range []*string{q.Filter.Type, q.Filter.ContainerType, q.Filter.ReferenceType} {
 		if f == nil {
-			h.Write([]byte{0})
+			msg = append(msg, 0)
 			continue
 		}
-		h.Write([]byte{1})
+		msg = append(msg, 1)
 		str(Fold(*f))
 	}
-	h.Write(payload)
-	var sum [sha256.Size]byte
-	h.Sum(sum[:0])
-	return sum
+	// The payload is copied rather than written on its own: handed to the hash through an
+	// interface it would escape, costing callers an allocation.
+	msg = append(msg, payload...)
+	if cap(msg) <= 4096 { // keep the scratch space unless a long payload or user name grew it
+		m.msg = msg
+	}
+	m.h.Reset()
+	m.h.Write(msg)
+	return append(b, m.h.Sum(m.sum[:0])[:tokenTagLen]...)
 }

@@ -3,6 +3,9 @@ package storetest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -14,8 +17,8 @@ import (
 )
 
 // Run runs the conformance suite as subtests of t. newStore must return a new, empty store
-// each time it is called.
-func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
+// whose page tokens are signed with key each time it is called.
+func Run(t *testing.T, newStore func(t *testing.T, key *store.TokenKey) store.Store) {
 	tests := []struct {
 		name string
 		fn   func(*testing.T, store.Store)
@@ -36,9 +39,11 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"DeleteRemoves", testDeleteRemoves},
 		{"ConcurrentCreates", testConcurrentCreates},
 	}
+	key := store.NewTokenKey("storetest secret")
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newStore(t)) })
+		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newStore(t, key)) })
 	}
+	t.Run("TokenKeys", func(t *testing.T) { testTokenKeys(t, newStore) })
 }
 
 // rec is a record description: the helpers turn it into a store.Record whose JSON names the
@@ -655,6 +660,91 @@ func testTokens(t *testing.T, s store.Store) {
 			t.Errorf("%s: List = %v, want ErrBadToken", tt.desc, err)
 		}
 	}
+}
+
+// testTokenKeys: a page token is good on every store with the key it was made under, and on
+// no other; a token forged without the key is ErrBadToken before the store looks at its
+// payload, whatever the payload (the bug this guards against: a forged token carrying a
+// garbage KV cursor made KV's list fail, a 503).
+func testTokenKeys(t *testing.T, newStore func(*testing.T, *store.TokenKey) store.Store) {
+	ctx := context.Background()
+	key, sameKey, otherKey := store.NewTokenKey("secret one"), store.NewTokenKey("secret one"), store.NewTokenKey("secret two")
+	issuer, twin, foreign := newStore(t, key), newStore(t, sameKey), newStore(t, otherKey)
+	for _, s := range []store.Store{issuer, twin, foreign} {
+		create(t, s, "alice", pagingSet(12)...)
+	}
+	q := store.Query{Top: 2, Filter: store.Filter{ContainerType: str("Site")}}
+	p, err := issuer.List(ctx, "alice", q)
+	if err != nil || p.Next == "" {
+		t.Fatalf("List = Next %q, %v; want a Next", p.Next, err)
+	}
+	want, err := issuer.List(ctx, "alice", store.Query{Top: 2, Filter: q.Filter, Token: p.Next})
+	if err != nil {
+		t.Fatalf("next page: %v", err)
+	}
+	payload, err := key.DecodeToken(p.Next, "alice", q)
+	if err != nil {
+		t.Fatalf("the store's token does not decode under its key: %v", err)
+	}
+	garbage := []byte("\x05\x00not a KV cursor \xff\x00")
+	tests := []struct {
+		desc  string
+		s     store.Store
+		token string
+		ok    bool
+	}{
+		{"same store", issuer, p.Next, true},
+		// The same records but another store: the token is accepted, though where it resumes
+		// in that store's list is the implementation's business (kvstore's key names differ).
+		{"another store with the same key", twin, p.Next, true},
+		{"a store with another key", foreign, p.Next, false},
+		{"its payload signed with another key", issuer, otherKey.EncodeToken("alice", q, payload), false},
+		{"its payload signed with the empty secret's key", issuer, store.NewTokenKey("").EncodeToken("alice", q, payload), false},
+		{"a garbage payload signed with another key", issuer, otherKey.EncodeToken("alice", q, garbage), false},
+		{"an empty payload signed with another key", issuer, otherKey.EncodeToken("alice", q, nil), false},
+		{"its payload under the unkeyed version 1 check", issuer, tokenV1("alice", q, payload), false},
+		{"a garbage payload under the unkeyed version 1 check", issuer, tokenV1("alice", q, garbage), false},
+		{"bob's token with alice's payload", issuer, key.EncodeToken("bob", q, payload), false},
+	}
+	for _, tt := range tests {
+		got, err := tt.s.List(ctx, "alice", store.Query{Top: 2, Filter: q.Filter, Token: tt.token})
+		switch {
+		case tt.ok && err != nil:
+			t.Errorf("%s: List = %v, want the next page", tt.desc, err)
+		case tt.ok && tt.s == issuer && !slices.Equal(ids(got.Records), ids(want.Records)):
+			t.Errorf("%s: page %v, want %v", tt.desc, ids(got.Records), ids(want.Records))
+		case !tt.ok && !errors.Is(err, store.ErrBadToken):
+			t.Errorf("%s: List = %v, want ErrBadToken", tt.desc, err)
+		}
+	}
+}
+
+// tokenV1 forges a token by the first, unkeyed format: version 1, the first 8 bytes of a
+// SHA-256 that anyone can compute, the payload.
+func tokenV1(user string, q store.Query, payload []byte) string {
+	h := sha256.New()
+	str := func(s string) {
+		h.Write(binary.AppendUvarint(nil, uint64(len(s))))
+		h.Write([]byte(s))
+	}
+	str("usedinsight page token")
+	asc := byte(0)
+	if q.Asc {
+		asc = 1
+	}
+	h.Write([]byte{1, byte(q.Order), asc})
+	str(user)
+	for _, f := range []*string{q.Filter.Type, q.Filter.ContainerType, q.Filter.ReferenceType} {
+		if f == nil {
+			h.Write([]byte{0})
+			continue
+		}
+		h.Write([]byte{1})
+		str(store.Fold(*f))
+	}
+	h.Write(payload)
+	b := append([]byte{1}, h.Sum(nil)[:8]...)
+	return base64.RawURLEncoding.EncodeToString(append(b, payload...))
 }
 
 func testReplaceMoves(t *testing.T, s store.Store) {
