@@ -60,8 +60,14 @@ fuzz-long:
 ## wasm: the browser module and its matching Go runtime glue.
 wasm: web/insight.wasm web/wasm_exec.js
 
-web/insight.wasm: $(GO_SRC) $(wildcard wasm/*.go)
-	$(WASM_ENV) $(GO) build $(BUILDFLAGS) -o $@ ./wasm
+# The browser module is linked with fmt, reflect and encoding/json because gjson and sjson import
+# them, but none of its operations runs their code on a hot path: compiled without inlining,
+# their code repeats itself more and the module is 18 KB smaller brotli-compressed (SPEC §9: at
+# most 800 KB), at no cost to validate, build or format.
+WEB_GCFLAGS := -gcflags=fmt=-l -gcflags=reflect=-l -gcflags=encoding/json=-l
+
+web/insight.wasm: $(GO_SRC) $(wildcard wasm/*.go) Makefile
+	$(WASM_ENV) $(GO) build $(BUILDFLAGS) $(WEB_GCFLAGS) -o $@ ./wasm
 
 web/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
 	cp $< $@
