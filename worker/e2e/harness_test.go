@@ -162,22 +162,18 @@ func prerequisites() error {
 			return fmt.Errorf("%s (%s) is missing: run `make test-e2e`, which builds and installs what these tests need", p.what, p.path)
 		}
 	}
-	// A stale build tests old code: say so (make test-e2e rebuilds it).
+	// A stale build tests old code: say so (make test-e2e rebuilds it). The sources are those of
+	// the packages the Worker is built from, as go list names them.
 	built, _ := os.Stat(filepath.Join(root, "worker", "build", "app.wasm"))
 	var newest string
 	var newestTime time.Time
-	for _, dir := range []string{"internal", "worker"} {
-		filepath.WalkDir(filepath.Join(root, dir), func(p string, d os.DirEntry, err error) error {
-			if err != nil || d.IsDir() && (d.Name() == "node_modules" || d.Name() == "testdata") {
-				return filepath.SkipDir
-			}
-			if strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") {
-				if fi, err := d.Info(); err == nil && fi.ModTime().After(newestTime) {
-					newest, newestTime = p, fi.ModTime()
-				}
-			}
-			return nil
-		})
+	list := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{range .GoFiles}}{{$.Dir}}/{{.}}\n{{end}}{{end}}", "./worker")
+	list.Dir, list.Env = root, append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	out, _ := list.Output()
+	for _, p := range strings.Fields(string(out)) {
+		if fi, err := os.Stat(p); err == nil && strings.HasPrefix(p, root) && fi.ModTime().After(newestTime) {
+			newest, newestTime = p, fi.ModTime()
+		}
 	}
 	if newestTime.After(built.ModTime()) {
 		fmt.Fprintf(os.Stderr, "e2e: warning: %s is newer than worker/build/app.wasm; run `make test-e2e` to test the current code\n", newest)
