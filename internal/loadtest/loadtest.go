@@ -213,10 +213,23 @@ func (r *runner) create(ctx context.Context, u *user, n int) {
 	if a == nil {
 		return
 	}
-	if a.status == 409 && a.retried[0] {
-		// The first attempt was stored; its answer was lost with the connection.
-		a.status, a.body, a.header = 201, []byte(`{"id":"`+id+`","resourceVisualization":{"title":"load-`+strconv.Itoa(n)+`"}}`), http.Header{"Location": {r.c.Base + "/me/insights/used/" + id}}
+	// A 409 after a lost answer: the first attempt was stored.
+	if !(a.status == 409 && a.retried[0]) && !r.createdAs(a, id, n) {
+		return
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, dup := u.records[id]; dup {
+		r.report.Problems = append(r.report.Problems, fmt.Sprintf("create %d: id %s was created before", n, id))
+		return
+	}
+	u.records[id] = &record{n: n}
+	u.live = append(u.live, id)
+	r.report.Creates++
+}
+
+// createdAs reports whether a is the 201 of create n with the id, noting a problem if not.
+func (r *runner) createdAs(a *answer, id string, n int) bool {
 	switch {
 	case a.status != 201:
 		r.problem("create %d: %s", n, a)
@@ -225,16 +238,9 @@ func (r *runner) create(ctx context.Context, u *user, n int) {
 	case a.header.Get("Location") != r.c.Base+"/me/insights/used/"+id:
 		r.problem("create %d: Location %q for id %q", n, a.header.Get("Location"), id)
 	default:
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		if _, dup := u.records[id]; dup {
-			r.report.Problems = append(r.report.Problems, fmt.Sprintf("create %d: id %s was created before", n, id))
-			return
-		}
-		u.records[id] = &record{n: n}
-		u.live = append(u.live, id)
-		r.report.Creates++
+		return true
 	}
+	return false
 }
 
 // list reads the user's first page while others write: it must be a page of their records.
