@@ -175,20 +175,9 @@ type optString struct {
 
 // UnmarshalJSON reads a JSON string or null.
 func (o *optString) UnmarshalJSON(b []byte) error {
-	*o = optString{}
-	switch b[0] {
-	case 'n':
-		return nil
-	case '"':
-		if plain, ok := plainString(b); ok {
-			o.s = string(plain)
-		} else if err := json.Unmarshal(b, &o.s); err != nil {
-			return err
-		}
-		o.set = true
-		return nil
-	}
-	return errors.New("not a string")
+	s, set, err := stringOrNull(b)
+	*o = optString{s, set}
+	return err
 }
 
 // claimString is a string claim; null, like absence, is "". (A plain string would keep an
@@ -197,23 +186,29 @@ type claimString string
 
 // UnmarshalJSON reads a JSON string or null.
 func (c *claimString) UnmarshalJSON(b []byte) error {
+	s, _, err := stringOrNull(b)
+	if err == nil {
+		*c = claimString(s)
+	}
+	return err
+}
+
+// stringOrNull decodes b, a JSON string or null; set is false for null.
+func stringOrNull(b []byte) (s string, set bool, err error) {
 	switch b[0] {
 	case 'n':
-		*c = ""
-		return nil
+		return "", false, nil
 	case '"':
 		if plain, ok := plainString(b); ok {
-			*c = claimString(plain)
-			return nil
+			return string(plain), true, nil
 		}
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
+		var decoded string
+		if err := json.Unmarshal(b, &decoded); err != nil {
+			return "", false, err
 		}
-		*c = claimString(s)
-		return nil
+		return decoded, true, nil
 	}
-	return errors.New("not a string")
+	return "", false, errors.New("not a string")
 }
 
 // audience is the aud claim: a string or an array of strings. Rather than keep it, decoding
