@@ -177,12 +177,17 @@ func (w *worker) send(r req) (*resp, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", r.method, u, err)
 	}
+	return readResp(r.method, u, res, hr.Header.Get("client-request-id"))
+}
+
+// readResp reads the answer to method u, sent with client-request-id crid, and closes its body.
+func readResp(method, u string, res *http.Response, crid string) (*resp, error) {
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: reading the body: %w", r.method, u, err)
+		return nil, fmt.Errorf("%s %s: reading the body: %w", method, u, err)
 	}
-	return &resp{method: r.method, url: u, status: res.StatusCode, header: res.Header, body: b, crid: hr.Header.Get("client-request-id")}, nil
+	return &resp{method: method, url: u, status: res.StatusCode, header: res.Header, body: b, crid: crid}, nil
 }
 
 // ---- assertions ----

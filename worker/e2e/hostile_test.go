@@ -272,12 +272,7 @@ func (w *worker) sendRaw(r rawReq, token string) (*resp, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", r.method, u, err)
 	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: reading the body: %w", r.method, u, err)
-	}
-	return &resp{method: r.method, url: u, status: res.StatusCode, header: res.Header, body: body, crid: crid}, nil
+	return readResp(r.method, u, res, crid)
 }
 
 // ---- bodies ----

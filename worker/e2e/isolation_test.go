@@ -145,17 +145,11 @@ func TestIsolation(t *testing.T) {
 	for start := 0; start < len(batch); start += 20 {
 		k := min(20, len(batch)-start)
 		r := w.do(t, req{method: "POST", path: "/v1.0/$batch", body: `{"requests":[` + strings.Join(batch[start:start+k], ",") + `]}`, token: bobTok})
-		var res struct {
-			Responses []struct {
-				ID     string          `json:"id"`
-				Status int             `json:"status"`
-				Body   json.RawMessage `json:"body"`
-			} `json:"responses"`
+		responses := batchResponses(t, r)
+		if len(responses) != k {
+			t.Fatalf("$batch: %d answers to %d requests: %v", len(responses), k, r)
 		}
-		if r.status != 200 || json.Unmarshal(r.body, &res) != nil || len(res.Responses) != k {
-			t.Fatalf("$batch: %v", r)
-		}
-		for _, x := range res.Responses {
+		for _, x := range responses {
 			var i int
 			fmt.Sscan(x.ID, &i)
 			bo := batchOps[i]
@@ -237,20 +231,30 @@ func view(t *testing.T, w *worker, tok string) string {
 	return b.String()
 }
 
-// batchStatuses returns "id:status ..." of a $batch answer, in the order of the responses.
-func batchStatuses(t *testing.T, r *resp) string {
+// batchResponse is one answer inside a $batch answer.
+type batchResponse struct {
+	ID     string          `json:"id"`
+	Status int             `json:"status"`
+	Body   json.RawMessage `json:"body"`
+}
+
+// batchResponses decodes a $batch answer, which must be a 200.
+func batchResponses(t *testing.T, r *resp) []batchResponse {
 	t.Helper()
 	var res struct {
-		Responses []struct {
-			ID     string `json:"id"`
-			Status int    `json:"status"`
-		} `json:"responses"`
+		Responses []batchResponse `json:"responses"`
 	}
 	if r.status != 200 || json.Unmarshal(r.body, &res) != nil {
 		t.Fatalf("$batch: %v", r)
 	}
+	return res.Responses
+}
+
+// batchStatuses returns "id:status ..." of a $batch answer, in the order of the responses.
+func batchStatuses(t *testing.T, r *resp) string {
+	t.Helper()
 	var s []string
-	for _, x := range res.Responses {
+	for _, x := range batchResponses(t, r) {
 		s = append(s, fmt.Sprintf("%s:%d", x.ID, x.Status))
 	}
 	return strings.Join(s, " ")
