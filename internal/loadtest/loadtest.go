@@ -11,7 +11,6 @@
 package loadtest
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -387,7 +386,7 @@ func (a *answer) String() string {
 // send makes one request, retrying 429 and 503 after their Retry-After. It returns nil, after
 // noting the problem, when there is no answer to judge.
 func (r *runner) send(ctx context.Context, u *user, method, path, body string) *answer {
-	a := &answer{method: method, path: path}
+	a := &answer{method: method, path: path, retried: map[int]bool{}}
 	for attempt := 0; ; attempt++ {
 		var rd io.Reader
 		if body != "" {
@@ -415,23 +414,19 @@ func (r *runner) send(ctx context.Context, u *user, method, path, body string) *
 			r.mu.Lock()
 			r.report.Resets++
 			r.mu.Unlock()
-			if a.retried == nil {
-				a.retried = map[int]bool{}
-			}
 			a.retried[0] = true
 			if err := r.c.Sleep(ctx, time.Second); err != nil {
 				return nil
 			}
 			continue
 		}
-		var buf bytes.Buffer
-		_, err = io.Copy(&buf, res.Body)
+		b, err := io.ReadAll(res.Body)
 		res.Body.Close()
 		if err != nil {
 			r.problem("%s %s: reading the answer: %v", method, path, err)
 			return nil
 		}
-		a.status, a.header, a.body = res.StatusCode, res.Header, buf.Bytes()
+		a.status, a.header, a.body = res.StatusCode, res.Header, b
 		if a.status >= 500 && a.status != 503 {
 			r.problem("%s", a)
 			return nil
@@ -456,9 +451,6 @@ func (r *runner) send(ctx context.Context, u *user, method, path, body string) *
 		}
 		r.report.Waited += wait
 		r.mu.Unlock()
-		if a.retried == nil {
-			a.retried = map[int]bool{}
-		}
 		a.retried[a.status] = true
 		if err := r.c.Sleep(ctx, wait); err != nil {
 			return nil
