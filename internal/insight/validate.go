@@ -297,9 +297,14 @@ func pathOf(path, name string) string {
 // escapes, that is the text between the quotes, which it returns without copying.
 func (v *validator) str(t jsoncheck.Token) string {
 	if t.Escaped {
-		return gjson.Parse(unsafe.String(&v.text[t.Offset], t.End-t.Offset)).Str
+		return v.unescape(t)
 	}
 	return unsafe.String(&v.text[t.Offset+1], t.End-t.Offset-2)
+}
+
+// unescape is str for a string with escapes (kept out of str, so that str is inlined).
+func (v *validator) unescape(t jsoncheck.Token) string {
+	return gjson.Parse(unsafe.String(&v.text[t.Offset], t.End-t.Offset)).Str
 }
 
 // skip reads the next value without looking at it.
@@ -574,14 +579,30 @@ func (v *validator) describe(t jsoncheck.Token) string {
 // quote renders a string value for a message, cut short when long.
 func quote(s string) string { return quoteAll(clip(s)) }
 
+// quoteThen is quote(s) + text, in one allocation when s is short printable ASCII, as it mostly is.
+func quoteThen(s, text string) string {
+	if len(s) <= 60 && printableASCII(s) {
+		return "\"" + s + "\"" + text
+	}
+	return quote(s) + text
+}
+
 // quoteAll is strconv.Quote, quicker for printable ASCII, which it only has to put in quotes.
 func quoteAll(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
-			return strconv.Quote(s)
-		}
+	if !printableASCII(s) {
+		return strconv.Quote(s)
 	}
 	return "\"" + s + "\""
+}
+
+// printableASCII reports whether strconv.Quote would only put s in quotes.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 func clip(s string) string {

@@ -1,10 +1,12 @@
 package insight
 
 import (
+	"encoding/binary"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 const dateTimeShape = "an ISO 8601 date-time with offset such as \"2016-12-31T23:58:50.8669622+03:00\""
@@ -13,8 +15,12 @@ const dateTimeShape = "an ISO 8601 date-time with offset such as \"2016-12-31T23
 // YYYY-MM-DDThh:mm[:ss[.f{1,7}]](Z|±hh:mm), a real calendar date and time.
 // The result is the instant in UTC; compare results with time.Time.Compare to order them.
 func ParseDateTime(s string) (time.Time, bool) {
-	t, msg := parseDateTime(s)
-	return t, msg == ""
+	d, msg := parseDateTime(s)
+	if msg != "" {
+		return time.Time{}, false
+	}
+	t := time.Date(d.year, time.Month(d.month), d.day, d.hour, d.minute, d.sec, d.nsec, time.UTC)
+	return t.Add(-time.Duration(d.offset) * time.Second), true
 }
 
 func checkDateTime(s string) string {
@@ -22,9 +28,14 @@ func checkDateTime(s string) string {
 	return msg
 }
 
-// parseDateTime returns the instant, or a message saying why s is not one.
-func parseDateTime(s string) (time.Time, string) {
-	bad := func() (time.Time, string) { return time.Time{}, "expected " + dateTimeShape + ", got " + quote(s) }
+// dateTime is a date-time as written: its fields, and its offset from UTC in seconds.
+type dateTime struct{ year, month, day, hour, minute, sec, nsec, offset int }
+
+// parseDateTime returns the fields of s, or a message saying why s is not a date-time.
+// (It leaves the instant to ParseDateTime: time.Date costs more than the rest, and validation
+// does not need it.)
+func parseDateTime(s string) (dateTime, string) {
+	bad := func() (dateTime, string) { return dateTime{}, "expected " + dateTimeShape + ", got " + quote(s) }
 	// Fixed part: YYYY-MM-DDThh:mm
 	if len(s) < 17 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' {
 		return bad()
@@ -45,18 +56,18 @@ func parseDateTime(s string) (time.Time, string) {
 		}
 		i += 3
 		if i < len(s) && s[i] == '.' {
-			j := i + 1
+			j, frac := i+1, 0
 			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+				frac = frac*10 + int(s[j]-'0')
 				j++
 			}
 			n := j - i - 1
 			if n < 1 || n > 7 {
 				if n > 7 {
-					return time.Time{}, "at most 7 fractional digits of a second are allowed, got " + strconv.Itoa(n) + " in " + quote(s)
+					return dateTime{}, "at most 7 fractional digits of a second are allowed, got " + strconv.Itoa(n) + " in " + quote(s)
 				}
 				return bad()
 			}
-			frac, _ := strconv.Atoi(s[i+1 : j])
 			for k := n; k < 9; k++ {
 				frac *= 10
 			}
@@ -64,7 +75,7 @@ func parseDateTime(s string) (time.Time, string) {
 		}
 	}
 	if i >= len(s) {
-		return time.Time{}, "the date-time " + quote(s) + " has no offset: end it with Z or ±hh:mm"
+		return dateTime{}, "the date-time " + quote(s) + " has no offset: end it with Z or ±hh:mm"
 	}
 	offset := 0
 	switch s[i] {
@@ -77,7 +88,7 @@ func parseDateTime(s string) (time.Time, string) {
 			return bad()
 		}
 		if oh > 14 || om > 59 || oh == 14 && om > 0 {
-			return time.Time{}, "the offset of " + quote(s) + " is outside -14:00 to +14:00"
+			return dateTime{}, "the offset of " + quote(s) + " is outside -14:00 to +14:00"
 		}
 		offset = (oh*60 + om) * 60
 		if s[i] == '-' {
@@ -92,16 +103,15 @@ func parseDateTime(s string) (time.Time, string) {
 	}
 	switch {
 	case year == 0:
-		return time.Time{}, "year 0000 does not exist; the earliest date is 0001-01-01"
+		return dateTime{}, "year 0000 does not exist; the earliest date is 0001-01-01"
 	case month < 1 || month > 12:
-		return time.Time{}, quote(s) + " is not a real date: there is no month " + s[5:7]
+		return dateTime{}, quote(s) + " is not a real date: there is no month " + s[5:7]
 	case day < 1 || day > daysIn(year, month):
-		return time.Time{}, quote(s) + " is not a real date: " + time.Month(month).String() + " " + s[0:4] + " has " + strconv.Itoa(daysIn(year, month)) + " days"
+		return dateTime{}, quote(s) + " is not a real date: " + time.Month(month).String() + " " + s[0:4] + " has " + strconv.Itoa(daysIn(year, month)) + " days"
 	case hour > 23 || minute > 59 || sec > 59:
-		return time.Time{}, quote(s) + " is not a real time of day"
+		return dateTime{}, quote(s) + " is not a real time of day"
 	}
-	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
-	return t.Add(-time.Duration(offset) * time.Second), ""
+	return dateTime{year, month, day, hour, minute, sec, nsec, offset}, ""
 }
 
 // digitsAt reads n decimal digits at s[i:].
@@ -142,70 +152,132 @@ func checkURL(s string) string {
 	if len(s) > MaxURLLen && utf8.RuneCountInString(s) > MaxURLLen {
 		return "the URL has " + strconv.Itoa(utf8.RuneCountInString(s)) + " characters; at most " + strconv.Itoa(MaxURLLen) + " are allowed"
 	}
-	colon := strings.IndexByte(s, ':')
-	scheme := ""
-	if colon > 0 {
-		scheme = s[:colon]
-		for i := 0; i < len(scheme); i++ {
-			c := scheme[i]
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
-				scheme = ""
+	// The scheme: a letter, then letters, digits, '+', '-' and '.', up to the first ':'.
+	// (Loops over bytes rather than calls of strings functions: in WebAssembly, where the page
+	// validates on every keystroke, a call costs more than the few bytes it would look at.)
+	colon := 0
+	for colon < len(s) && urlBytes[s[colon]]&schemeByte != 0 && (colon > 0 || s[0] >= 'A') {
+		colon++
+	}
+	if colon == 0 || colon == len(s) || s[colon] != ':' {
+		return "expected an absolute http or https URL, got " + quote(s)
+	}
+	scheme := s[:colon]
+	if !lowerIs(scheme, "http") && !lowerIs(scheme, "https") {
+		return "only http and https URLs are allowed, got a " + quote(scheme+":") + " URL"
+	}
+	if len(s) < colon+3 || s[colon+1] != '/' || s[colon+2] != '/' {
+		return "expected " + quote(scheme+"://") + " followed by a host, got " + quote(s)
+	}
+	// The authority runs to the first '/', '?' or '#'; the host is what follows its last '@'.
+	// bad is the offset of the first byte a host cannot hold after that '@', or -1.
+	start, end, bad := colon+3, colon+3, -1
+	for ; end < len(s); end++ {
+		if f := urlBytes[s[end]]; f&(authorityEnd|badInHost|at) != 0 {
+			if f&authorityEnd != 0 {
 				break
+			}
+			if f&at != 0 {
+				start, bad = end+1, -1
+			} else if bad < 0 {
+				bad = end
 			}
 		}
 	}
-	if scheme == "" {
-		return "expected an absolute http or https URL, got " + quote(s)
-	}
-	if !strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https") {
-		return "only http and https URLs are allowed, got a " + quote(scheme+":") + " URL"
-	}
-	rest := s[colon+1:]
-	if !strings.HasPrefix(rest, "//") {
-		return "expected " + quote(scheme+"://") + " followed by a host, got " + quote(s)
-	}
-	rest = rest[2:]
-	end := strings.IndexAny(rest, "/?#")
-	if end < 0 {
-		end = len(rest)
-	}
-	authority := rest[:end]
-	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
-		authority = authority[at+1:]
-	}
-	host, port := authority, ""
-	if strings.HasPrefix(host, "[") {
-		close := strings.IndexByte(host, ']')
+	// The host is s[start:hostEnd], and the port, with its ':', s[portStart:end].
+	hostEnd, portStart := end, end
+	if start < end && s[start] == '[' {
+		close := strings.IndexByte(s[start:end], ']')
 		if close < 0 {
 			return "the IPv6 host of " + quote(s) + " has no closing ']'"
 		}
-		host, port = host[1:close], host[close+1:]
-		if port != "" && port[0] != ':' {
+		start, hostEnd, portStart = start+1, start+close, start+close+1
+		if portStart < end && s[portStart] != ':' {
 			return "unexpected text after the host of " + quote(s)
 		}
-	} else if c := strings.LastIndexByte(host, ':'); c >= 0 {
-		host, port = host[:c], host[c:]
+	} else if c := strings.LastIndexByte(s[start:end], ':'); c >= 0 {
+		hostEnd, portStart = start+c, start+c
 	}
-	if host == "" {
+	if start == hostEnd {
 		return "the URL " + quote(s) + " has no host"
 	}
-	for i := 0; i < len(host); i++ {
-		if c := host[i]; c <= ' ' || c == 0x7f || strings.IndexByte("<>\"\\^`{|}", c) >= 0 {
-			return "the host of " + quote(s) + " contains " + strconv.QuoteRune(rune(c))
-		}
+	if bad >= 0 && bad < hostEnd {
+		return "the host of " + quote(s) + " contains " + strconv.QuoteRune(rune(s[bad]))
 	}
-	if port != "" {
+	if port := s[portStart:end]; port != "" {
 		n, err := strconv.Atoi(port[1:])
 		if err != nil || n < 0 || n > 65535 || port[1] == '+' || port[1] == '-' {
 			return "the port of " + quote(s) + " is not a number from 0 to 65535"
 		}
 	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < ' ' || c == 0x7f {
-			return "the URL " + quote(s) + " contains the control character " + strconv.QuoteRune(rune(c))
-		}
+	if i := indexControl(s); i >= 0 {
+		return "the URL " + quote(s) + " contains the control character " + strconv.QuoteRune(rune(s[i]))
 	}
 	return ""
+}
+
+// indexControl returns the offset of the first byte of s below ' ' or DEL, or -1. It reads
+// eight bytes at once.
+func indexControl(s string) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+		del := x ^ (ones * 0x7f)
+		// High bits set in bytes below 0x20 or equal to 0x7f (and perhaps beyond them).
+		if (x-ones*0x20)&^x&highs|(del-ones)&^del&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if urlBytes[s[i]]&control != 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// What checkURL looks for in a byte.
+const (
+	schemeByte   = 1 << iota // A-Z a-z 0-9 + - . (a scheme's first byte must be a letter)
+	authorityEnd             // '/', '?' or '#'
+	badInHost                // white space, controls and <>"\^`{|}
+	control                  // below ' ', or DEL
+	at                       // '@'
+)
+
+var urlBytes = func() (t [256]uint8) {
+	for c := range 256 {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.' {
+			t[c] |= schemeByte
+		}
+		if c == '/' || c == '?' || c == '#' {
+			t[c] |= authorityEnd
+		}
+		if c <= ' ' || c == 0x7f || strings.IndexByte("<>\"\\^`{|}", byte(c)) >= 0 {
+			t[c] |= badInHost
+		}
+		if c < ' ' || c == 0x7f {
+			t[c] |= control
+		}
+		if c == '@' {
+			t[c] |= at
+		}
+	}
+	return t
+}()
+
+// lowerIs reports whether s is lower, a lower-case ASCII word, in any case.
+func lowerIs(s, lower string) bool {
+	if len(s) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i]|0x20 != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Documented values of resourceVisualization.type and containerType.
@@ -221,7 +293,7 @@ var (
 
 func oneOf(s string, list []string) bool {
 	for _, v := range list {
-		if strings.EqualFold(s, v) {
+		if len(s) == len(v) && strings.EqualFold(s, v) { // the values are ASCII: no fold changes a length
 			return true
 		}
 	}
@@ -232,14 +304,14 @@ func warnType(s string) (string, string) {
 	if s == "" || oneOf(s, knownTypes) {
 		return "", ""
 	}
-	return CodeUnknownType, quote(s) + knownTypesText
+	return CodeUnknownType, quoteThen(s, knownTypesText)
 }
 
 func warnContainerType(s string) (string, string) {
 	if s == "" || oneOf(s, knownContainers) {
 		return "", ""
 	}
-	return CodeUnknownContainer, quote(s) + knownContainersText
+	return CodeUnknownContainer, quoteThen(s, knownContainersText)
 }
 
 // warnMediaType accepts type/subtype with RFC 6838 names, optionally followed by ;parameters.
@@ -255,7 +327,7 @@ func warnMediaType(s string) (string, string) {
 	if slash > 0 && mediaName(mt[:slash]) && mediaName(mt[slash+1:]) {
 		return "", ""
 	}
-	return CodeInvalidMediaType, quote(s) + " is not a media type of the form type/subtype, such as \"application/pdf\""
+	return CodeInvalidMediaType, quoteThen(s, " is not a media type of the form type/subtype, such as \"application/pdf\"")
 }
 
 func mediaName(s string) bool {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -274,4 +275,27 @@ func FuzzReader(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkReader reads every token of the seed payload, pretty-printed as Graph samples are.
+func BenchmarkReader(b *testing.B) {
+	data, err := os.ReadFile("../insight/testdata/seed.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	var r Reader
+	for b.Loop() {
+		r.Reset(data, 8)
+		for {
+			t, err := r.Next()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if t.Kind == EOF {
+				break
+			}
+		}
+	}
 }
