@@ -62,16 +62,50 @@ func info() int32 {
 }
 
 // validate checks the payload in the argument buffer. It returns 0 when there are no problems at
-// all, and otherwise writes the report (see appendReport).
+// all, and otherwise writes the report: as JSON when asJSON is set (see appendReport), else as
+// fields (see appendFields), which JavaScript reads in half the time JSON.parse takes.
 //
 //go:wasmexport validate
-func validate(n int32) int32 {
+func validate(n int32, asJSON bool) int32 {
 	r := insight.Validate(in[:n])
 	if len(r.Problems) == 0 {
 		return 0
 	}
-	out = appendReport(out[:0], r)
+	if asJSON {
+		out = appendReport(out[:0], r)
+	} else {
+		out = appendFields(out[:0], r)
+	}
 	return int32(len(out))
+}
+
+// fieldSep separates the fields appendFields writes.
+const fieldSep = '\x1f'
+
+// appendFields appends r as the number of problems and then, for each, its severity, code, path,
+// message, offset, line and column, every field followed by fieldSep. Text from the payload
+// (a member name in a path, a value in a message) may hold fieldSep itself; the reader counts
+// the fields and asks for JSON when there are more than the number of problems says.
+func appendFields(b []byte, r insight.Report) []byte {
+	b = strconv.AppendInt(b, int64(len(r.Problems)), 10)
+	b = append(b, fieldSep)
+	for _, p := range r.Problems {
+		b = append(b, p.Severity.String()...)
+		b = append(b, fieldSep)
+		b = append(b, p.Code...)
+		b = append(b, fieldSep)
+		b = append(b, p.Path...)
+		b = append(b, fieldSep)
+		b = append(b, p.Message...)
+		b = append(b, fieldSep)
+		b = strconv.AppendInt(b, int64(p.Offset), 10)
+		b = append(b, fieldSep)
+		b = strconv.AppendInt(b, int64(p.Line), 10)
+		b = append(b, fieldSep)
+		b = strconv.AppendInt(b, int64(p.Column), 10)
+		b = append(b, fieldSep)
+	}
+	return b
 }
 
 // appendReport appends r as {"valid": bool, "problems": [{severity, code, path, message, offset,

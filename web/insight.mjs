@@ -116,6 +116,24 @@ async function fetchModule(location) {
   return fetch(location);
 }
 
+// readFields reads a report written as fields (wasm/main.go's appendFields), or returns null
+// when the fields do not add up: a path or message held the separator, and only JSON will do.
+function readFields(text) {
+  const f = text.split('\x1f');
+  const count = Number(f[0]);
+  if (f.length !== 2 + 7 * count) {
+    return null;
+  }
+  const problems = new Array(count);
+  let valid = true;
+  for (let i = 0, j = 1; i < count; i++, j += 7) {
+    const severity = f[j];
+    valid &&= severity !== 'error';
+    problems[i] = { severity, code: f[j + 1], path: f[j + 2], message: f[j + 3], offset: Number(f[j + 4]), line: Number(f[j + 5]), column: Number(f[j + 6]) };
+  }
+  return { valid, problems };
+}
+
 function wrap(go, exports) {
   const memory = exports.mem;
   let inView = new Uint8Array(0); // Go's argument buffer; empty until first use
@@ -174,8 +192,9 @@ function wrap(go, exports) {
   const info = JSON.parse(get(exports.info()));
   return {
     validate(text) {
-      const n = exports.validate(put(text));
-      return n === 0 ? { valid: true, problems: [] } : JSON.parse(get(n));
+      const size = put(text);
+      const n = exports.validate(size, false);
+      return n === 0 ? { valid: true, problems: [] } : readFields(get(n)) ?? JSON.parse(get(exports.validate(size, true)));
     },
     build(fields, { odataTypes = false, compact = false } = {}) {
       const clean = {};

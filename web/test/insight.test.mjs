@@ -95,6 +95,11 @@ const payloads = {
   'CRLF line ends': edit({ 'resourceVisualization/title': 5 }).replaceAll('\n', '\r\n'),
   'control characters in a message': edit({ id: 'a\tb\n"c"\u007f' }),
   'HTML in values': edit({ 'resourceVisualization/type': '<img src=x onerror=alert(1)>', id: '</script>' }),
+  // The report's field separator (U+001F, wasm/main.go's appendFields) in a path and a message.
+  'separator in a member name': edit({ 'a\u001fb': 1, 'resourceVisualization/x\u001f\u001fy': { 'z\u001f': 1, 'z\u001f': 2 } }),
+  'separator in a value': edit({ 'resourceVisualization/type': 'a\u001fb', 'resourceReference/webUrl': 'https://x\u001f/' }),
+  'URL hosts and ports': edit({ 'resourceVisualization/previewImageUrl': 'HTTPS://user@[::1]:8443/a?b#c', 'resourceVisualization/containerWebUrl': 'http://a@b^c@host:99999/', 'resourceReference/webUrl': 'https://[::1]x/' }),
+  'URL host characters': edit({ 'resourceVisualization/previewImageUrl': 'https://exa mple.com/', 'resourceVisualization/containerWebUrl': 'https://u{s}er@example.com:/', 'resourceReference/webUrl': 'hTtP://ex<a>mple.com' }),
 };
 
 // Calls of the other operations, answered natively too.
