@@ -64,6 +64,15 @@ function measure(fn, iterations) {
 const version = (name) => JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url))).version;
 const median = (xs) => xs.toSorted((a, b) => a - b)[xs.length >> 1];
 
+// Warm both up on every case first (half a second each), so that neither is timed while V8 is
+// still compiling it: its optimizing tier compiles hot functions in the background.
+for (const [, t] of cases) {
+  for (const start = performance.now(); performance.now() - start < 500;) {
+    insight.validate(t);
+    viaAjv(t);
+  }
+}
+
 const rows = [];
 for (const [name, t] of cases) {
   // Size samples to about 20 ms, then alternate the samples of each so that all see the same machine.
