@@ -19,7 +19,7 @@ OFFLINE   := CLOUDFLARE_CF_FETCH_ENABLED=false WRANGLER_SEND_METRICS=false
 PORT      ?= 8787
 INSPECTOR_PORT ?= 9229
 
-.PHONY: all test vet fmt-check unit test-sdk test-js fuzz fuzz-long test-node test-e2e test-browser wasm worker web-bundle chromium dev deploy bench bench-go bench-node bench-browser clean
+.PHONY: all test vet fmt-check unit test-sdk test-js fuzz fuzz-long test-node test-e2e test-browser wasm worker web-bundle web-precompressed chromium dev deploy bench bench-go bench-node bench-browser clean
 
 all: wasm worker
 
@@ -86,7 +86,7 @@ test-node: wasm web/node_modules/.installed
 	cd web && node --test test/
 
 ## test-e2e: the Worker on a real `wrangler dev` (workerd, local KV), driven over HTTP.
-test-e2e: wasm worker worker/node_modules/.installed
+test-e2e: wasm worker web-precompressed worker/node_modules/.installed
 	$(GO) test -count=1 -tags e2e ./worker/e2e/
 
 ## web-bundle: the playground's CodeMirror editor and UI, bundled by esbuild (pinned in web/).
@@ -94,6 +94,27 @@ web-bundle: web/dist/playground.js
 
 web/dist/playground.js: web/node_modules/.installed $(wildcard web/src/*.mjs)
 	cd web && npm run build
+
+## web-precompressed: brotli (quality 11) and gzip (level 9) copies of the page's two large files,
+## which the Worker sends as they are (worker/precompressed.mjs) instead of compressing them for
+## every request. Whatever serves web/ needs them; the browser tests check they are up to date.
+PRECOMPRESSED := $(foreach f,web/insight.wasm web/dist/playground.js,$(f).br $(f).gz)
+web-precompressed: $(PRECOMPRESSED)
+
+# With Node.js's zlib (nothing else to install), written under a temporary name and renamed:
+# every wrangler dev serving web/ watches it.
+compress = node -e 'const zlib = require("zlib"), fs = require("fs"); \
+	const [src, dst, enc] = process.argv.slice(1), b = fs.readFileSync(src); \
+	const out = enc === "br" \
+		? zlib.brotliCompressSync(b, {params: {[zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: b.length}}) \
+		: zlib.gzipSync(b, {level: 9}); \
+	fs.writeFileSync(dst + ".tmp", out); fs.renameSync(dst + ".tmp", dst)' $(1) $(2) $(3)
+
+$(filter %.br,$(PRECOMPRESSED)): %.br: %
+	$(call compress,$<,$@,br)
+
+$(filter %.gz,$(PRECOMPRESSED)): %.gz: %
+	$(call compress,$<,$@,gzip)
 
 # Debian's chromium for the browser tests: installed when missing and running as root.
 chromium:
@@ -107,19 +128,20 @@ chromium:
 	fi
 
 ## test-browser: the playground in headless Chromium against a real `wrangler dev`.
-test-browser: wasm worker web-bundle worker/node_modules/.installed chromium
+test-browser: wasm worker web-bundle web-precompressed worker/node_modules/.installed chromium
 	cd web && node --test --test-concurrency=1 --test-timeout=600000 e2e/
 
 ## worker: the Go Worker (worker/build/app.wasm) and its JavaScript entry: worker/entry.mjs
-## (as worker.mjs) and worker/host.mjs, one Go runtime per isolate; wasm_exec.js from syumai/workers.
+## (as worker.mjs), worker/host.mjs (one Go runtime per isolate) and worker/precompressed.mjs;
+## wasm_exec.js from syumai/workers.
 worker: worker/build/app.wasm
 
-worker/build/app.wasm: $(GO_SRC) $(wildcard worker/*.go) worker/entry.mjs worker/host.mjs
+worker/build/app.wasm: $(GO_SRC) $(wildcard worker/*.go) worker/entry.mjs worker/host.mjs worker/precompressed.mjs
 	rm -rf worker/build
 	$(GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -o worker/build
 	rm worker/build/worker.mjs worker/build/runtime.mjs
 	cp worker/entry.mjs worker/build/worker.mjs
-	cp worker/host.mjs worker/build/host.mjs
+	cp worker/host.mjs worker/precompressed.mjs worker/build/
 	$(WASM_ENV) $(GO) build $(BUILDFLAGS) -o $@ ./worker
 
 worker/node_modules/.installed: worker/package.json worker/package-lock.json
@@ -131,12 +153,12 @@ worker/.dev.vars:
 	printf 'AUTH_SECRET=%s\nDEV_TOKENS=1\n' "$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" > $@
 
 ## dev: the playground and API at http://127.0.0.1:$(PORT) with local KV kept in worker/.wrangler/state.
-dev: wasm worker web-bundle worker/node_modules/.installed worker/.dev.vars
+dev: wasm worker web-bundle web-precompressed worker/node_modules/.installed worker/.dev.vars
 	cd worker && $(OFFLINE) $(WRANGLER) dev --ip 127.0.0.1 --port $(PORT) --inspector-port $(INSPECTOR_PORT) \
 		--persist-to .wrangler/state $(if $(filter 1,$(HTTPS)),--local-protocol https)
 
 ## deploy: publish to Cloudflare (README: create the KV namespace and set AUTH_SECRET first).
-deploy: wasm worker web-bundle worker/node_modules/.installed
+deploy: wasm worker web-bundle web-precompressed worker/node_modules/.installed
 	cd worker && $(WRANGLER) deploy
 
 ## bench: the benchmarks of SPEC §9: the Go core, the wasm module in Node.js, and the Worker.
@@ -149,7 +171,7 @@ bench-node: wasm web/node_modules/.installed
 	cd web && node bench/validate.bench.mjs
 
 ## bench-browser: wasm size, ready time and validate vs ajv in headless Chromium.
-bench-browser: wasm worker web-bundle worker/node_modules/.installed chromium
+bench-browser: wasm worker web-bundle web-precompressed worker/node_modules/.installed chromium
 	cd web && node bench/browser.bench.mjs
 
 ## bench-worker: the Go Worker against a minimal JavaScript Worker on local `wrangler dev`,
@@ -159,5 +181,5 @@ bench-worker: worker worker/node_modules/.installed
 	$(GO) run ./bench/worker
 
 clean:
-	rm -f web/insight.wasm web/wasm_exec.js
+	rm -f web/insight.wasm web/insight.wasm.br web/insight.wasm.gz web/wasm_exec.js
 	rm -rf web/node_modules web/dist worker/node_modules worker/build

@@ -1,11 +1,12 @@
 // Benchmark of SPEC §9 (browser), in headless Chromium against the playground served by a
 // `wrangler dev` of its own (e2e/harness.mjs, e2e/browser.mjs):
 //
-// - the shipped insight.wasm: its size, brotli-compressed (quality 11, as a static build would
-//   ship it; target at most 800 KB) and as wrangler dev sends it (compressed in transit);
+// - the shipped insight.wasm: its size, brotli-compressed (quality 11, as make builds the copy
+//   the Worker sends; target at most 800 KB) and as wrangler dev sends it (compressed in transit);
 // - how soon the page is ready to validate (performance.mark('usedinsight:ready'), from
-//   navigation; target 300 ms on localhost), with an empty cache (wrangler dev compresses the
-//   3.9 MB module for every such request) and with a warm one (a reload);
+//   navigation; target 300 ms on localhost), with an empty cache (every file sent again; the
+//   module and the page bundle from their precompressed copies, worker/precompressed.mjs) and
+//   with a warm one (a reload);
 // - validate in the page (window.usedInsight) against ajv 8 in the same page (the schema of
 //   bench/schema.mjs, compiled ahead of time with ajv's standalone code, JSON.parse included):
 //   the seed no slower than ajv, a 64 KiB payload under 2 ms;

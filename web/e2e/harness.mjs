@@ -39,6 +39,15 @@ export async function prerequisites() {
       throw new Error(`${what} is missing: ${path}`);
     }
   }
+  // The Worker sends these files from their compressed copies (worker/precompressed.mjs): a copy
+  // older than its file would be an older file.
+  for (const file of [join(webDir, 'insight.wasm'), join(webDir, 'dist', 'playground.js')]) {
+    for (const copy of [`${file}.br`, `${file}.gz`]) {
+      if (existsSync(copy) && (await stat(copy)).mtimeMs < (await stat(file)).mtimeMs) {
+        throw new Error(`${copy} is older than ${file}: run make web-precompressed (make test-browser does)`);
+      }
+    }
+  }
 }
 
 // stripJSONC removes comments and trailing commas from JSON with comments.

@@ -3,7 +3,8 @@
 // Package hosttest runs the Node.js tests of the Worker's JavaScript entry (worker/test/*.test.mjs)
 // as part of `go test ./...`: host.test.mjs against a fake Go program, gohost.test.mjs against
 // the real one built with -tags hostcrash (worker/crashhook.go), whose test-only paths panic and
-// exit. Production builds (make worker) never have that tag.
+// exit, and precompressed.test.mjs (the answer for the playground's large files). Production
+// builds (make worker) never have that tag.
 package hosttest
 
 import (
@@ -42,5 +43,6 @@ func TestEntry(t *testing.T) {
 	run(nil, "go", "run", "github.com/syumai/workers/cmd/workers-assets-gen", "-mode=go", "-o", dir)
 	run([]string{"GOOS=js", "GOARCH=wasm"}, "go", "build", "-tags", "hostcrash", "-o", filepath.Join(dir, "app.wasm"), "./worker")
 	run([]string{"USEDINSIGHT_TEST_BUILD=" + dir}, node, "--test",
-		filepath.Join("worker", "test", "host.test.mjs"), filepath.Join("worker", "test", "gohost.test.mjs"))
+		filepath.Join("worker", "test", "host.test.mjs"), filepath.Join("worker", "test", "gohost.test.mjs"),
+		filepath.Join("worker", "test", "precompressed.test.mjs"))
 }
