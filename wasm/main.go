@@ -241,10 +241,10 @@ func snippetOf(n int32) int32 {
 	return int32(len(out))
 }
 
-// appendString appends s as a JSON string. It is on the hot path of validate (a report of three
-// warnings is about 900 bytes), so it copies runs of plain bytes at once; gjson.AppendJSONString
-// decodes every non-ASCII rune and was a quarter of validate's time in the browser. Invalid
-// UTF-8 is copied as is: the TextDecoder on the JavaScript side turns it into U+FFFD.
+// appendString appends s as a JSON string, copying runs of plain bytes at once (gjson's
+// AppendJSONString decodes every non-ASCII rune, which once was a quarter of validate's time in
+// the browser). Invalid UTF-8 is copied as is: the TextDecoder on the JavaScript side turns it
+// into U+FFFD.
 func appendString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')

@@ -297,14 +297,9 @@ func pathOf(path, name string) string {
 // escapes, that is the text between the quotes, which it returns without copying.
 func (v *validator) str(t jsoncheck.Token) string {
 	if t.Escaped {
-		return v.unescape(t)
+		return gjson.Parse(unsafe.String(&v.text[t.Offset], t.End-t.Offset)).Str
 	}
 	return unsafe.String(&v.text[t.Offset+1], t.End-t.Offset-2)
-}
-
-// unescape is str for a string with escapes (kept out of str, so that str is inlined).
-func (v *validator) unescape(t jsoncheck.Token) string {
-	return gjson.Parse(unsafe.String(&v.text[t.Offset], t.End-t.Offset)).Str
 }
 
 // skip reads the next value without looking at it.

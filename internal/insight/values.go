@@ -224,7 +224,7 @@ func indexControl(s string) int {
 	for ; i+8 <= len(s); i += 8 {
 		x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
 		del := x ^ (ones * 0x7f)
-		// High bits set in bytes below 0x20 or equal to 0x7f (and perhaps beyond them).
+		// Not 0 exactly when one of the eight bytes is below 0x20 or is 0x7f.
 		if (x-ones*0x20)&^x&highs|(del-ones)&^del&highs != 0 {
 			break
 		}
