@@ -13,12 +13,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/usedinsight/usedinsight/internal/jsonc"
 )
 
 // devServer is one running `wrangler dev`, in its own process group, with its own
@@ -184,7 +185,7 @@ func writeConfig(dir string, c serverConfig) (string, error) {
 		return "", err
 	}
 	var cfg map[string]any
-	if err := json.Unmarshal(stripComments(src), &cfg); err != nil {
+	if err := json.Unmarshal(jsonc.Strip(src), &cfg); err != nil {
 		return "", fmt.Errorf("%s: %w", c.config, err)
 	}
 	base := filepath.Dir(c.config)
@@ -219,18 +220,6 @@ func writeConfig(dir string, c serverConfig) (string, error) {
 		fmt.Fprintf(&vars, "%s=%s\n", k, v)
 	}
 	return path, os.WriteFile(filepath.Join(dir, ".dev.vars"), vars.Bytes(), 0o600)
-}
-
-var (
-	lineComment  = regexp.MustCompile(`(?m)^\s*//.*$`)
-	trailComment = regexp.MustCompile(`(?m)([,{\[])\s*//[^"\n]*$`)
-)
-
-// stripComments removes the // comments of a JSONC file written the way this repository
-// writes them (on their own line, or after a comma or an opening bracket).
-func stripComments(b []byte) []byte {
-	b = lineComment.ReplaceAll(b, nil)
-	return trailComment.ReplaceAll(b, []byte("$1"))
 }
 
 func freePort() (int, error) {

@@ -38,6 +38,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/usedinsight/usedinsight/internal/jsonc"
 )
 
 const (
@@ -482,7 +484,7 @@ func snapshotConfig(dir string) ([]byte, error) {
 		return nil, err
 	}
 	var c map[string]any
-	if err := json.Unmarshal(stripJSONC(src), &c); err != nil {
+	if err := json.Unmarshal(jsonc.Strip(src), &c); err != nil {
 		return nil, fmt.Errorf("worker/wrangler.jsonc: %w", err)
 	}
 	abs := func(p string) string {
@@ -559,71 +561,6 @@ func writeConfig(dir, secret string, vars map[string]string) (string, error) {
 		fmt.Fprintf(&dv, "%s=%q\n", k, v)
 	}
 	return path, os.WriteFile(filepath.Join(dir, ".dev.vars"), []byte(dv.String()), 0o600)
-}
-
-// stripJSONC turns JSON with comments and trailing commas into JSON.
-func stripJSONC(src []byte) []byte {
-	out := make([]byte, 0, len(src))
-	for i := 0; i < len(src); i++ {
-		c := src[i]
-		switch {
-		case c == '"':
-			j := i + 1
-			for j < len(src) && src[j] != '"' {
-				if src[j] == '\\' {
-					j++
-				}
-				j++
-			}
-			end := min(j+1, len(src))
-			out = append(out, src[i:end]...)
-			i = end - 1
-		case c == '/' && i+1 < len(src) && src[i+1] == '/':
-			for i < len(src) && src[i] != '\n' {
-				i++
-			}
-			out = append(out, '\n')
-		case c == '/' && i+1 < len(src) && src[i+1] == '*':
-			end := bytes.Index(src[i+2:], []byte("*/"))
-			if end < 0 {
-				return out
-			}
-			i += 2 + end + 1
-			out = append(out, ' ')
-		default:
-			out = append(out, c)
-		}
-	}
-	// Trailing commas: a ',' followed only by whitespace before '}' or ']', outside strings.
-	res := make([]byte, 0, len(out))
-	inString := false
-	for i := 0; i < len(out); i++ {
-		c := out[i]
-		if inString {
-			res = append(res, c)
-			if c == '\\' && i+1 < len(out) {
-				i++
-				res = append(res, out[i])
-			} else if c == '"' {
-				inString = false
-			}
-			continue
-		}
-		if c == '"' {
-			inString = true
-		}
-		if c == ',' {
-			j := i + 1
-			for j < len(out) && strings.IndexByte(" \t\r\n", out[j]) >= 0 {
-				j++
-			}
-			if j < len(out) && (out[j] == '}' || out[j] == ']') {
-				continue
-			}
-		}
-		res = append(res, c)
-	}
-	return res
 }
 
 func freePort() (int, error) {

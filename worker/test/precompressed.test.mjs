@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createPrecompressed, chooseEncoding, precompressed } from '../precompressed.mjs';
+import { stripJSONC } from '../../web/e2e/harness.mjs';
 
 const base = 'http://127.0.0.1:8787';
 const chromium = 'gzip, deflate, br, zstd';
@@ -50,8 +51,7 @@ test('chooseEncoding follows the q-values of Accept-Encoding, ties to br', () =>
 });
 
 test('wrangler.jsonc sends exactly the precompressed paths to the Worker first', () => {
-  // (its comments are whole lines)
-  const config = JSON.parse(readFileSync(new URL('../wrangler.jsonc', import.meta.url), 'utf8').replace(/^\s*\/\/.*$/gm, ''));
+  const config = JSON.parse(stripJSONC(readFileSync(new URL('../wrangler.jsonc', import.meta.url), 'utf8')));
   assert.equal(config.assets.binding, 'ASSETS');
   assert.deepEqual([...config.assets.run_worker_first].sort(), [...precompressed.keys()].sort());
 });
