@@ -6,7 +6,9 @@
 // - how soon the page is ready to validate (performance.mark('usedinsight:ready'), from
 //   navigation; target 300 ms on localhost), with an empty cache (every file sent again; the
 //   module and the page bundle from their precompressed copies, worker/precompressed.mjs) and
-//   with a warm one (a reload);
+//   with a warm one (a reload); beside two reference pages loaded the same way, index.html with
+//   an empty module script instead of its scripts and with boot.mjs alone, which tell what this
+//   machine and server take before the page does anything and what the module alone takes;
 // - validate in the page (window.usedInsight) against ajv 8 in the same page (the schema of
 //   bench/schema.mjs, compiled ahead of time with ajv's standalone code, JSON.parse included):
 //   the seed no slower than ajv, a 64 KiB payload under 2 ms;
@@ -68,9 +70,34 @@ function printTable(head, rows, { left = 1 } = {}) {
   console.log([line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
 }
 
+// Two reference pages, loaded like the page itself, show how much of its ready time is not the
+// page's own work on this machine and server: bench-floor.html is index.html with one empty
+// module script instead of its scripts (HTML, CSS and a script, nothing else), bench-core.html
+// is index.html with nothing but boot.mjs, which fetches, compiles and starts insight.wasm.
+function referencePages(index) {
+  const scripts = index.match(/<script\b[^>]*><\/script>\n/g) ?? [];
+  const bundlePreload = '<link rel="modulepreload" href="dist/playground.js">\n';
+  if (scripts.length !== 3 || !index.includes(bundlePreload) || !index.includes('</head>')) {
+    throw new Error('index.html no longer has the three scripts and the preload the reference pages replace: update referencePages');
+  }
+  const only = (src, html) => html.replace(/<script\b[^>]*><\/script>\n/g, '').replace('</head>', `<script type="module" src="${src}"></script>\n</head>`);
+  return {
+    'bench-floor.html': only('bench-floor.mjs', index.replace(/<link rel="(preload|modulepreload)"[^>]*>\n/g, '')),
+    'bench-floor.mjs': "performance.mark('usedinsight:ready');\n",
+    'bench-core.html': only('bench-core.mjs', index.replace(bundlePreload, '')),
+    'bench-core.mjs': "import { ready } from './boot.mjs';\n\nawait ready;\nperformance.mark('usedinsight:ready');\n",
+  };
+}
+
 const script = await ajvScript();
-const server = await startWrangler({ addAssets: (dir) => writeFile(`${dir}/bench-ajv.js`, script) });
-// (served beside the page, so that it is the same bytes a script tag would load)
+const references = referencePages(await readFile(new URL('../index.html', import.meta.url), 'utf8'));
+const server = await startWrangler({
+  addAssets: async (dir) => {
+    // (served beside the page, so that it is the same bytes a script tag would load)
+    await writeFile(`${dir}/bench-ajv.js`, script);
+    for (const [name, text] of Object.entries(references)) await writeFile(`${dir}/${name}`, text);
+  },
+});
 const browser = await launch();
 const verdicts = [];
 try {
@@ -96,16 +123,26 @@ try {
   const marks = () => {
     const m = Object.fromEntries(performance.getEntriesByType('mark').map((x) => [x.name.replace('usedinsight:', ''), x.startTime]));
     const wasmEntry = performance.getEntriesByType('resource').find((r) => r.name.endsWith('/insight.wasm'));
-    return { ...m, wasmEnd: wasmEntry?.responseEnd ?? NaN, wasmBytes: wasmEntry?.transferSize ?? NaN };
+    return { ...m, wasmEnd: wasmEntry?.responseEnd };
   };
-  const loads = { cold: [], warm: [] };
-  for (let i = 0; i < ROUNDS; i++) {
-    // Cold: a new context, so an empty HTTP cache (the module is sent and compiled afresh).
+  const loads = { cold: [], warm: [], floor: [], core: [] };
+  const coldLoad = async (path) => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${server.base}/`);
+    await page.goto(`${server.base}${path}`);
     await page.waitForFunction(() => performance.getEntriesByName('usedinsight:ready').length > 0);
-    loads.cold.push(await page.evaluate(marks));
+    return { context, page, marks: await page.evaluate(marks) };
+  };
+  for (let i = 0; i < ROUNDS; i++) {
+    // The reference pages, each in a context of its own, alternating with the page.
+    for (const [kind, path] of [['floor', '/bench-floor.html'], ['core', '/bench-core.html']]) {
+      const load = await coldLoad(path);
+      loads[kind].push(load.marks);
+      await load.context.close();
+    }
+    // Cold: a new context, so an empty HTTP cache (the module is sent and compiled afresh).
+    const { context, page, marks: cold } = await coldLoad('/');
+    loads.cold.push(cold);
     // Warm: the same context navigating again a little later, as a person reloading does: files
     // revalidated from the HTTP cache (304), the module's compiled code from Chromium's cache.
     await page.waitForTimeout(2000);
@@ -116,14 +153,21 @@ try {
   }
   console.log('\nready: ms from navigation start (median over page loads; min–max)');
   const rowOf = (name, xs) => {
-    const col = (k) => `${fmt(median(xs.map((x) => x[k])), 0)} (${fmt(Math.min(...xs.map((x) => x[k])), 0)}–${fmt(Math.max(...xs.map((x) => x[k])), 0)})`;
-    return [name, col('start'), col('wasmEnd'), col('compiled'), col('script'), col('ui'), col('ready')];
+    const col = (k) => (xs.every((x) => x[k] === undefined) ? '' : `${fmt(median(xs.map((x) => x[k] ?? NaN)), 0)} (${fmt(Math.min(...xs.map((x) => x[k] ?? NaN)), 0)}–${fmt(Math.max(...xs.map((x) => x[k] ?? NaN)), 0)})`);
+    return [name, col('start'), col('wasmEnd'), col('compiled'), col('started'), col('script'), col('ui'), col('ready')];
   };
-  printTable(['cache', 'boot.mjs runs', 'insight.wasm received', 'compiled', 'page script runs', 'page built', 'ready (usedinsight:ready)'], [rowOf('empty', loads.cold), rowOf('warm', loads.warm)]);
+  printTable(['page, cache', 'boot.mjs runs', 'insight.wasm received', 'compiled', 'Go started', 'page script runs', 'page built', 'ready (usedinsight:ready)'], [
+    rowOf('playground, empty', loads.cold), rowOf('playground, warm', loads.warm),
+    rowOf('reference: HTML+CSS+empty module, empty', loads.floor), rowOf('reference: boot.mjs only, empty', loads.core),
+  ]);
+  console.log('(the reference pages are index.html without its scripts: with one empty module script, and with boot.mjs alone,\n'
+    + ' which fetches, compiles and starts insight.wasm; ready is when that script has run)');
   const readyCold = median(loads.cold.map((x) => x.ready));
   const readyWarm = median(loads.warm.map((x) => x.ready));
   verdicts.push(['ready within 300 ms, warm cache', readyWarm <= 300 ? 'met' : 'NOT met', `median ${fmt(readyWarm, 0)} ms`]);
-  verdicts.push(['ready within 300 ms, empty cache', readyCold <= 300 ? 'met' : 'NOT met', `median ${fmt(readyCold, 0)} ms`]);
+  const readyRef = (kind) => fmt(median(loads[kind].map((x) => x.ready)), 0);
+  verdicts.push(['ready within 300 ms, empty cache', readyCold <= 300 ? 'met' : 'NOT met',
+    `median ${fmt(readyCold, 0)} ms (references: ${readyRef('floor')} ms HTML+CSS, ${readyRef('core')} ms boot.mjs only)`]);
 
   // ---- validate vs ajv, in the page ----
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
