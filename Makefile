@@ -172,7 +172,7 @@ bench-node: wasm web/node_modules/.installed
 
 ## bench-browser: wasm size, ready time and validate vs ajv in headless Chromium.
 bench-browser: wasm worker web-bundle web-precompressed worker/node_modules/.installed chromium
-	cd web && node bench/browser.bench.mjs
+	cd web && GO=$(GO) node bench/browser.bench.mjs
 
 ## bench-worker: the Go Worker against a minimal JavaScript Worker on local `wrangler dev`,
 ## alternating rounds, plus list latency, cold start and a CPU profile (bench/worker; a few minutes).

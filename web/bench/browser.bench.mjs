@@ -6,9 +6,10 @@
 // - how soon the page is ready to validate (performance.mark('usedinsight:ready'), from
 //   navigation; target 300 ms on localhost), with an empty cache (every file sent again; the
 //   module and the page bundle from their precompressed copies, worker/precompressed.mjs) and
-//   with a warm one (a reload); beside two reference pages loaded the same way, index.html with
-//   an empty module script instead of its scripts and with boot.mjs alone, which tell what this
-//   machine and server take before the page does anything and what the module alone takes;
+//   with a warm one (a reload); beside three reference pages loaded the same way, index.html
+//   with an empty module script instead of its scripts, with boot.mjs alone, and with a Go
+//   program that does nothing in place of insight.wasm, which tell what this machine and server
+//   take before the page does anything, what the module alone takes and what Go's runtime takes;
 // - validate in the page (window.usedInsight) against ajv 8 in the same page (the schema of
 //   bench/schema.mjs, compiled ahead of time with ajv's standalone code, JSON.parse included):
 //   the seed no slower than ajv, a 64 KiB payload under 2 ms;
@@ -18,8 +19,12 @@
 // Run by `make bench-browser`; directly: `cd web && npm run bench:browser` (needs what
 // `make test-browser` builds). ROUNDS=n sets the number of page loads of each kind (default 15).
 
-import { readFile, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { loadavg, cpus } from 'node:os';
@@ -70,15 +75,17 @@ function printTable(head, rows, { left = 1 } = {}) {
   console.log([line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
 }
 
-// Two reference pages, loaded like the page itself, show how much of its ready time is not the
+// Three reference pages, loaded like the page itself, show how much of its ready time is not the
 // page's own work on this machine and server: bench-floor.html is index.html with one empty
 // module script instead of its scripts (HTML, CSS and a script, nothing else), bench-core.html
-// is index.html with nothing but boot.mjs, which fetches, compiles and starts insight.wasm.
+// is index.html with nothing but boot.mjs, which fetches, compiles and starts insight.wasm, and
+// bench-bare.html does the same with a Go program that does nothing (see bareGo).
 function referencePages(index) {
   const scripts = index.match(/<script\b[^>]*><\/script>\n/g) ?? [];
   const bundlePreload = '<link rel="modulepreload" href="dist/playground.js">\n';
-  if (scripts.length !== 3 || !index.includes(bundlePreload) || !index.includes('</head>')) {
-    throw new Error('index.html no longer has the three scripts and the preload the reference pages replace: update referencePages');
+  if (scripts.length !== 3 || !index.includes(bundlePreload) || !index.includes('<link rel="modulepreload" href="boot.mjs">')
+    || !index.includes('<link rel="preload" href="insight.wasm"') || !index.includes('</head>')) {
+    throw new Error('index.html no longer has the three scripts and the preloads the reference pages replace: update referencePages');
   }
   const only = (src, html) => html.replace(/<script\b[^>]*><\/script>\n/g, '').replace('</head>', `<script type="module" src="${src}"></script>\n</head>`);
   return {
@@ -86,7 +93,32 @@ function referencePages(index) {
     'bench-floor.mjs': "performance.mark('usedinsight:ready');\n",
     'bench-core.html': only('bench-core.mjs', index.replace(bundlePreload, '')),
     'bench-core.mjs': "import { ready } from './boot.mjs';\n\nawait ready;\nperformance.mark('usedinsight:ready');\n",
+    'bench-bare.html': only('bench-bare.mjs', index.replace(/<link rel="modulepreload" href="(boot\.mjs|insight\.mjs|dist\/playground\.js)">\n/g, '')),
+    // What boot.mjs and insight.mjs's load do, without the exports a program that does nothing lacks.
+    'bench-bare.mjs': `import './wasm_exec.js';
+
+const module = await WebAssembly.compileStreaming(fetch(new URL('insight.wasm', import.meta.url)));
+const go = new Go();
+go.run(await WebAssembly.instantiate(module, go.importObject));
+performance.mark('usedinsight:ready');
+`,
   };
+}
+
+// bareGo builds a Go program that does nothing (Go's runtime alone) as the Makefile builds
+// insight.wasm, for a third reference page: how long Go's runtime takes to arrive and start.
+async function bareGo() {
+  const dir = await mkdtemp(join(tmpdir(), 'usedinsight-bare-'));
+  try {
+    await writeFile(join(dir, 'go.mod'), 'module bare\n\ngo 1.26\n');
+    await writeFile(join(dir, 'main.go'), 'package main\n\nfunc main() { select {} }\n');
+    await promisify(execFile)(process.env.GO || 'go', ['build', '-trimpath', '-ldflags=-s -w -buildid=', '-o', 'bare.wasm', '.'], {
+      cwd: dir, env: { ...process.env, GOOS: 'js', GOARCH: 'wasm' },
+    });
+    return await readFile(join(dir, 'bare.wasm'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 const script = await ajvScript();
@@ -95,7 +127,18 @@ const server = await startWrangler({
   addAssets: async (dir) => {
     // (served beside the page, so that it is the same bytes a script tag would load)
     await writeFile(`${dir}/bench-ajv.js`, script);
-    for (const [name, text] of Object.entries(references)) await writeFile(`${dir}/${name}`, text);
+    for (const name of ['bench-floor.html', 'bench-floor.mjs', 'bench-core.html', 'bench-core.mjs']) await writeFile(`${dir}/${name}`, references[name]);
+  },
+});
+// The bare Go program is served by a wrangler dev of its own as /insight.wasm, with its
+// compressed copies, so that it comes the way the module does (worker/precompressed.mjs).
+const bare = await bareGo();
+const bareServer = await startWrangler({
+  addAssets: async (dir) => {
+    await writeFile(`${dir}/insight.wasm`, bare);
+    await writeFile(`${dir}/insight.wasm.br`, brotliCompressSync(bare, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bare.length } }));
+    await writeFile(`${dir}/insight.wasm.gz`, gzipSync(bare, { level: 9 }));
+    for (const name of ['bench-bare.html', 'bench-bare.mjs']) await writeFile(`${dir}/${name}`, references[name]);
   },
 });
 const browser = await launch();
@@ -125,18 +168,18 @@ try {
     const wasmEntry = performance.getEntriesByType('resource').find((r) => r.name.endsWith('/insight.wasm'));
     return { ...m, wasmEnd: wasmEntry?.responseEnd };
   };
-  const loads = { cold: [], warm: [], floor: [], core: [] };
-  const coldLoad = async (path) => {
+  const loads = { cold: [], warm: [], floor: [], core: [], bare: [] };
+  const coldLoad = async (path, base = server.base) => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${server.base}${path}`);
+    await page.goto(`${base}${path}`);
     await page.waitForFunction(() => performance.getEntriesByName('usedinsight:ready').length > 0);
     return { context, page, marks: await page.evaluate(marks) };
   };
   for (let i = 0; i < ROUNDS; i++) {
     // The reference pages, each in a context of its own, alternating with the page.
-    for (const [kind, path] of [['floor', '/bench-floor.html'], ['core', '/bench-core.html']]) {
-      const load = await coldLoad(path);
+    for (const [kind, path, base] of [['floor', '/bench-floor.html'], ['core', '/bench-core.html'], ['bare', '/bench-bare.html', bareServer.base]]) {
+      const load = await coldLoad(path, base);
       loads[kind].push(load.marks);
       await load.context.close();
     }
@@ -159,15 +202,17 @@ try {
   printTable(['page, cache', 'boot.mjs runs', 'insight.wasm received', 'compiled', 'Go started', 'page script runs', 'page built', 'ready (usedinsight:ready)'], [
     rowOf('playground, empty', loads.cold), rowOf('playground, warm', loads.warm),
     rowOf('reference: HTML+CSS+empty module, empty', loads.floor), rowOf('reference: boot.mjs only, empty', loads.core),
+    rowOf(`reference: Go runtime alone (${bare.length} B), empty`, loads.bare),
   ]);
-  console.log('(the reference pages are index.html without its scripts: with one empty module script, and with boot.mjs alone,\n'
-    + ' which fetches, compiles and starts insight.wasm; ready is when that script has run)');
+  console.log('(the reference pages are index.html without its scripts: with one empty module script; with boot.mjs alone,\n'
+    + ' which fetches, compiles and starts insight.wasm; and with a script that does the same with a Go program that does\n'
+    + ' nothing, served as insight.wasm by a wrangler dev of its own; ready is when that script has run)');
   const readyCold = median(loads.cold.map((x) => x.ready));
   const readyWarm = median(loads.warm.map((x) => x.ready));
   verdicts.push(['ready within 300 ms, warm cache', readyWarm <= 300 ? 'met' : 'NOT met', `median ${fmt(readyWarm, 0)} ms`]);
   const readyRef = (kind) => fmt(median(loads[kind].map((x) => x.ready)), 0);
   verdicts.push(['ready within 300 ms, empty cache', readyCold <= 300 ? 'met' : 'NOT met',
-    `median ${fmt(readyCold, 0)} ms (references: ${readyRef('floor')} ms HTML+CSS, ${readyRef('core')} ms boot.mjs only)`]);
+    `median ${fmt(readyCold, 0)} ms (references: ${readyRef('floor')} ms HTML+CSS, ${readyRef('core')} ms boot.mjs only, ${readyRef('bare')} ms Go runtime alone)`]);
 
   // ---- validate vs ajv, in the page ----
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
@@ -278,4 +323,5 @@ try {
 } finally {
   await browser.close();
   await server.stop();
+  await bareServer.stop();
 }
