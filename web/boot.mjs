@@ -15,4 +15,5 @@ const module = WebAssembly.compileStreaming(fetch(url)).then((m) => {
 
 /** ready resolves to the loaded core (the object insight.mjs's load returns). */
 export const ready = load(module);
-ready.then(() => performance.mark('usedinsight:started'), () => {}); // the page reports a failure
+// Marked when Go has started. A failure is the page's to report (no unhandled rejection here).
+ready.then(() => performance.mark('usedinsight:started'), () => {});

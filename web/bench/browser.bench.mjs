@@ -94,7 +94,7 @@ function referencePages(index) {
     'bench-core.html': only('bench-core.mjs', index.replace(bundlePreload, '')),
     'bench-core.mjs': "import { ready } from './boot.mjs';\n\nawait ready;\nperformance.mark('usedinsight:ready');\n",
     'bench-bare.html': only('bench-bare.mjs', index.replace(/<link rel="modulepreload" href="(boot\.mjs|insight\.mjs|dist\/playground\.js)">\n/g, '')),
-    // What boot.mjs and insight.mjs's load do, without the exports a program that does nothing lacks.
+    // What boot.mjs and insight.mjs's load do, short of reading the exports such a program lacks.
     'bench-bare.mjs': `import './wasm_exec.js';
 
 const module = await WebAssembly.compileStreaming(fetch(new URL('insight.wasm', import.meta.url)));
