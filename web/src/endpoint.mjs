@@ -6,8 +6,8 @@ import { requestURL, splitURL } from './request.mjs';
 
 /**
  * createEndpoint fills the setting (the saved one, else the page's own origin when it is served
- * over http(s), else a local `wrangler dev`) and calls onChange whenever it is edited.
- * @param {{saved: ReturnType<typeof import('./web-storage.mjs').webStorage>, onChange: () => void}} deps
+ * over http(s), else a local `wrangler dev`) and calls onChange whenever it is edited. saved is
+ * the page's web storage (web-storage.mjs).
  */
 export function createEndpoint({ saved, onChange }) {
   const input = $('endpoint');
