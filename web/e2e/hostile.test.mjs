@@ -267,7 +267,7 @@ function nest(fields) {
 }
 
 // cellOf is what a records cell shows of a value: at most 200 characters, the whole value in
-// its title (see main.mjs's CELL_MAX).
+// its title (see records.mjs's CELL_MAX).
 const cellOf = (v) => (v.length > 200 ? { text: `${v.slice(0, 199)}…`, title: v } : { text: v, title: '' });
 
 // withoutOData leaves out the @odata annotations, which a create and a get answer differently.
