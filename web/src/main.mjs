@@ -51,7 +51,7 @@ const share = createShare({ request: () => requestBar.request(), apply: (r) => r
 const initial = share.linked() ?? draft.restore() ?? { method: 'POST', version: 'v1.0', path: collection, headers: '', body: seed };
 
 const endpoint = createEndpoint({ saved, onChange: () => requestBar.changed() });
-const token = createToken({ endpoint, tabStorage: savedForTab, onChange: refreshSoon, onDevToken: () => records.first() });
+const token = createToken({ endpoint, savedForTab, onChange: refreshSoon, onDevToken: () => records.first() });
 const body = createBody({ doc: initial.body, core, onChange: requestChanged });
 const requestBar = createRequestBar({ endpoint, token, body, onSend: send, onChange: requestChanged });
 const problems = createProblems({ select: body.select });

@@ -35,6 +35,7 @@ export function createRequestBar({ endpoint, token, body, onSend, onChange }) {
   }, true); // before the editor's own keys
 
   return {
+    /** changed shows the request anew, and tells onChange: the endpoint calls it when it changes. */
     changed,
     /** request is the request as it stands, as history, drafts and share links keep it. */
     request: () => ({ method: method.value, version: version.value, path: path.value.trim(), headers: headers.value, body: body.text() }),
@@ -56,6 +57,7 @@ export function createRequestBar({ endpoint, token, body, onSend, onChange }) {
     },
     /** url is the URL of path under the endpoint and the chosen version. */
     url: (p) => endpoint.url(version.value, p),
+    /** method is the method chosen. */
     method: () => method.value,
     /** current is what Send sends: {method, url, headers: [[name, value]], body, headerError}. */
     current() {

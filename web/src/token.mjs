@@ -9,17 +9,17 @@ import { claims } from './request.mjs';
  * createToken fills the token field from the tab's storage. onChange is called whenever the
  * token changes; onDevToken when "Get dev token" got one.
  */
-export function createToken({ endpoint, tabStorage, onChange, onDevToken }) {
+export function createToken({ endpoint, savedForTab, onChange, onDevToken }) {
   const input = $('token');
   const status = $('token-status');
-  input.value = tabStorage.get('token') ?? '';
+  input.value = savedForTab.get('token') ?? '';
 
   /** value is the token as pasted or got, trimmed; '' for none. */
   const value = () => input.value.trim();
 
   function changed() {
     const token = value();
-    tabStorage.set('token', token || null);
+    savedForTab.set('token', token || null);
     const c = token ? claims(token) : null;
     if (!token) {
       status.textContent = 'No token: requests will be answered 401.';
