@@ -124,11 +124,13 @@ export function createForm({ core, body }) {
      * each field's first problem of the validator's report beside it.
      */
     sync(doc, report) {
+      const insight = core();
+      if (!insight) return;
       const root = doc.trim() ? parse(doc) : { type: 'object' };
       const editable = root?.type === 'object';
       showNote(editable ? '' : root ? 'The request body is not a JSON object: the form is read-only.'
         : 'The request body is not JSON yet: the form shows what it can read and is read-only until the text is fixed.');
-      const fields = core().fieldsOf(doc);
+      const fields = insight.fieldsOf(doc);
       const byPath = new Map();
       for (const p of report.problems) {
         if (!byPath.has(p.path)) byPath.set(p.path, p);

@@ -1,5 +1,6 @@
-// The response view: status, time, headers and body of the last exchange, and "Edit as request
-// body", which puts a record that came back in the editor as a PATCH of it.
+// The response view: sends one request at a time and shows the status, time, headers and body
+// of the answer; "Edit as request body" puts a record that came back in the editor as a PATCH
+// of it.
 
 import { h, $ } from './dom.mjs';
 import { collection } from './request.mjs';
