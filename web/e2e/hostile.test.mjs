@@ -1,6 +1,6 @@
-// Hostile data in the browser playground (issue 6, SPEC §7 and §10: "the playground runs no
-// script that a payload or response carries"), in headless Chromium against a `wrangler dev` of
-// its own (e2e/harness.mjs) and a hostile HTTP server of the test's own on 127.0.0.1:
+// Hostile data in the browser playground (the page runs no script that a payload or a response
+// carries), in headless Chromium against a `wrangler dev` of its own (e2e/harness.mjs) and a
+// hostile HTTP server of the test's own on 127.0.0.1:
 //
 // - An XSS corpus (script, img onerror, svg onload, javascript: URLs, attribute and element
 //   breakouts, iframe srcdoc, template strings, {{constructor}} gadgets, RTL overrides and
@@ -267,7 +267,7 @@ function nest(fields) {
 }
 
 // cellOf is what a records cell shows of a value: at most 200 characters, the whole value in
-// its title (see main.mjs's CELL_MAX).
+// its title (see records.mjs's CELL_MAX).
 const cellOf = (v) => (v.length > 200 ? { text: `${v.slice(0, 199)}…`, title: v } : { text: v, title: '' });
 
 // withoutOData leaves out the @odata annotations, which a create and a get answer differently.

@@ -35,8 +35,12 @@ export function $(id) {
   return el;
 }
 
-/** text renders any JSON value as a short string for a table cell; anything else as ''. */
-export function text(v) {
+/**
+ * displayText turns a JSON value into the string the page shows for it (in a table cell, a
+ * history entry, a token's claims): a string as it is, null or undefined as '', any other
+ * value as its JSON.
+ */
+export function displayText(v) {
   if (v == null) return '';
   if (typeof v === 'string') return v;
   return JSON.stringify(v) ?? ''; // undefined for a function, which no JSON value is

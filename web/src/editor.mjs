@@ -1,5 +1,5 @@
 // The JSON editor: CodeMirror 6 with JSON highlighting, folding, bracket matching, and the Go
-// validator's problems as inline diagnostics (set from outside with setDiagnostics, so that the
+// validator's problems as inline diagnostics (set from outside with showDiagnostics, so that the
 // page decides when validation runs).
 
 import { EditorState } from '@codemirror/state';
@@ -42,8 +42,8 @@ const theme = EditorView.theme({
 });
 
 /**
- * createEditor mounts the editor in parent.
- * @param {HTMLElement} parent
+ * createEditor mounts the editor in a shadow root of host, which it fills.
+ * @param {HTMLElement} host
  * @param {string} doc
  * @param {(update: import('@codemirror/view').ViewUpdate) => void} onChange called when the text changes
  */

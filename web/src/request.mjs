@@ -1,7 +1,7 @@
 // The request the playground sends, as plain data: its URL from the endpoint, the version
 // prefix and the path; its headers; the share link that carries it in the URL fragment.
 
-/** Version prefixes of the API (SPEC §4), as the request bar offers them. */
+/** Version prefixes the API answers under ('' for none), as the request bar offers them. */
 export const versions = ['v1.0', 'beta', 'localtest', ''];
 export const methods = ['GET', 'POST', 'PATCH', 'DELETE'];
 export const collection = '/me/insights/used';

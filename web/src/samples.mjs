@@ -83,7 +83,7 @@ export const minimalFields = (now) => ({
   'resourceReference.id': 'drives/b!uTdl/items/01JSNPH6',
 });
 
-/** Documented values of resourceVisualization.type and containerType (SPEC §3), for suggestions. */
+/** Values of resourceVisualization.type and containerType that Graph documents, offered as suggestions. */
 export const types = ['PowerPoint', 'Word', 'Excel', 'Pdf', 'OneNote', 'OneNotePage', 'InfoPath', 'Visio', 'Publisher', 'Project',
   'Access', 'Mail', 'Csv', 'Archive', 'Xps', 'Audio', 'Video', 'Image', 'Web', 'Text', 'Xml', 'Story', 'ExternalContent', 'Folder',
   'Spsite', 'Other'];

@@ -1,6 +1,7 @@
-// Tests of web/insight.mjs, the JavaScript API of the WebAssembly core (SPEC §7), run by
-// `make test-node`. Where the Go core has an answer, the WebAssembly build must give exactly the
-// same one: test/golden runs the same calls natively and the answers are compared (SPEC §10).
+// Tests of web/insight.mjs, the JavaScript API of the WebAssembly core, run by `make test-node`.
+// Where the Go core has an answer, the WebAssembly build must give exactly the same one, so that
+// the page and the server never disagree on a payload: test/nativecore runs the same calls with
+// the Go core built natively and the answers are compared.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -138,14 +139,14 @@ const calls = [
   ...insight.languages.map((language) => ({ op: 'snippet', language, request: { url: 'https://example.com/me/insights/used' } })),
   { op: 'snippet', language: 'cobol', request },
 ];
-const answers = golden(calls);
+const answers = native(calls);
 
-// golden answers calls with the native Go core (test/golden).
-function golden(calls) {
+// native answers calls with the Go core built natively (test/nativecore).
+function native(calls) {
   const env = { ...process.env };
   delete env.GOOS; // the helper runs natively, whatever the caller builds for
   delete env.GOARCH;
-  const out = execFileSync('go', ['run', './test/golden'], {
+  const out = execFileSync('go', ['run', './test/nativecore'], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
     input: JSON.stringify(calls),
     env,
@@ -156,7 +157,7 @@ function golden(calls) {
 
 function answer(op, match = () => true) {
   const i = calls.findIndex((c) => c.op === op && match(c));
-  assert.ok(i >= 0, `no golden call ${op}`);
+  assert.ok(i >= 0, `no native call ${op}`);
   return answers[i];
 }
 

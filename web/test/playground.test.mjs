@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import * as samples from '../src/samples.mjs';
 import { requestURL, splitURL, parseHeaders, requestHeaders, shareFragment, readFragment, claims } from '../src/request.mjs';
+import { webStorage } from '../src/web-storage.mjs';
 import { seed, valid } from '../bench/payloads.mjs';
 import { load } from '../insight.mjs';
 
@@ -59,6 +60,35 @@ describe('request', () => {
     assert.deepEqual(claims(tok), { sub: 'alice', scp: 'Sites.ReadWrite.All' });
     assert.equal(claims('opaque'), null);
     assert.equal(claims('a.!!!.b'), null);
+  });
+});
+
+describe('web storage', () => {
+  it('keeps values under the page\'s prefix, and a null removes one', (t) => {
+    const items = new Map();
+    const area = { getItem: (k) => items.get(k) ?? null, setItem: (k, v) => items.set(k, String(v)), removeItem: (k) => items.delete(k) };
+    t.after(() => delete globalThis.testStorage);
+    globalThis.testStorage = area;
+    const saved = webStorage('testStorage');
+    assert.equal(saved.get('draft'), null);
+    saved.set('draft', '{}');
+    assert.deepEqual([...items], [['usedinsight.draft', '{}']]);
+    assert.equal(saved.get('draft'), '{}');
+    saved.set('draft', null);
+    assert.equal(items.size, 0);
+  });
+  it('works without storage: nothing is remembered, nothing throws', (t) => {
+    const missing = webStorage('noSuchStorage');
+    missing.set('theme', 'dark');
+    assert.equal(missing.get('theme'), null);
+    const refuse = () => {
+      throw new DOMException('denied', 'SecurityError');
+    };
+    t.after(() => delete globalThis.refusingStorage);
+    globalThis.refusingStorage = { getItem: refuse, setItem: refuse, removeItem: refuse };
+    const refusing = webStorage('refusingStorage');
+    refusing.set('history', '[]');
+    assert.equal(refusing.get('history'), null);
   });
 });
 

@@ -1,0 +1,77 @@
+// Code snippets of the current request, one tab a language, each made by the Go core and with
+// a copy button.
+
+import { h, $, copyText } from './dom.mjs';
+
+const labels = { curl: 'curl', httpie: 'HTTPie', fetch: 'JavaScript fetch', go: 'Go net/http', powershell: 'PowerShell' };
+
+/**
+ * createSnippets shows snippets of request() (what Send would send). core returns the loaded
+ * WebAssembly API, or null while it loads.
+ */
+export function createSnippets({ core, request }) {
+  const tabs = $('snippet-tabs');
+  const panels = $('snippet-panels');
+  const pres = new Map(); // language → its <pre>
+  let selected = 'curl';
+
+  function select(lang) {
+    selected = lang;
+    for (const [l] of pres) {
+      $(`tab-${l}`).setAttribute('aria-selected', String(l === lang));
+      $(`tab-${l}`).tabIndex = l === lang ? 0 : -1;
+      $(`snippet-${l}`).hidden = l !== lang;
+    }
+  }
+
+  return {
+    /** build makes a tab for each language the core writes snippets in. */
+    build(languages) {
+      for (const lang of languages) {
+        const label = labels[lang] ?? lang;
+        const tab = h('button', {
+          type: 'button', role: 'tab', id: `tab-${lang}`, 'aria-controls': `snippet-${lang}`, 'aria-selected': String(lang === selected),
+          tabindex: lang === selected ? '0' : '-1', onclick: () => select(lang),
+        }, label);
+        tab.addEventListener('keydown', (e) => {
+          const k = languages.indexOf(lang);
+          const next = e.key === 'ArrowRight' ? languages[(k + 1) % languages.length] : e.key === 'ArrowLeft' ? languages[(k + languages.length - 1) % languages.length] : null;
+          if (next) {
+            e.preventDefault();
+            select(next);
+            $(`tab-${next}`).focus();
+          }
+        });
+        const pre = h('pre', { class: 'snippet', tabindex: '0', 'aria-label': `${label} snippet` });
+        const status = h('span', { class: 'copy-status', role: 'status' });
+        const copy = h('button', {
+          type: 'button', class: 'small', 'aria-label': `Copy ${label} snippet`,
+          onclick: async () => {
+            const ok = await copyText(pre.textContent, pre);
+            status.textContent = ok ? 'Copied.' : 'Selected: press Ctrl+C to copy.';
+            setTimeout(() => {
+              status.textContent = '';
+            }, 2500);
+          },
+        }, 'Copy');
+        tabs.append(tab);
+        pres.set(lang, pre);
+        panels.append(h('div', { role: 'tabpanel', id: `snippet-${lang}`, 'aria-labelledby': `tab-${lang}`, hidden: lang !== selected, class: 'snippet-panel' },
+          h('div', { class: 'snippet-bar' }, copy, status), pre));
+      }
+    },
+    /** render writes each language's snippet of the request as it stands. */
+    render() {
+      const insight = core();
+      if (!insight) return;
+      const r = request();
+      for (const [lang, pre] of pres) {
+        try {
+          pre.textContent = insight.snippet(lang, r);
+        } catch (e) {
+          pre.textContent = `// ${e.message}`;
+        }
+      }
+    },
+  };
+}
