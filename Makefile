@@ -32,15 +32,15 @@ vet:
 	$(WASM_ENV) $(GO) vet ./...
 
 fmt-check:
-	@out=$$(gofmt -l internal wasm worker web/test sdktest bench); if [ -n "$$out" ]; then echo "gofmt -l reports unformatted files:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l internal wasm worker web/test); if [ -n "$$out" ]; then echo "gofmt -l reports unformatted files:"; echo "$$out"; exit 1; fi
 
 unit:
 	$(GO) test -count=1 ./...
 
-## test-sdk: the API through Microsoft's Graph SDK for Go (sdktest/, its own module). The first
+## test-sdk: the API through Microsoft's Graph SDK for Go (worker/sdktest, its own module). The first
 ## run downloads the SDK and compiles its models and users packages (about 5 minutes on 2 cores).
 test-sdk:
-	cd sdktest && $(GO) test -count=1 ./...
+	cd worker/sdktest && $(GO) test -count=1 ./...
 
 ## test-js: the core's tests compiled to WebAssembly and run under Node.js.
 test-js:
@@ -83,7 +83,7 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 	touch $@
 
 test-node: wasm web/node_modules/.installed
-	cd web && node --test test/
+	cd web && node --test test/*.test.mjs
 
 ## test-e2e: the Worker on a real `wrangler dev` (workerd, local KV), driven over HTTP.
 test-e2e: wasm worker web-precompressed worker/node_modules/.installed
@@ -175,10 +175,10 @@ bench-browser: wasm worker web-bundle web-precompressed worker/node_modules/.ins
 	cd web && GO=$(GO) node bench/browser.bench.mjs
 
 ## bench-worker: the Go Worker against a minimal JavaScript Worker on local `wrangler dev`,
-## alternating rounds, plus list latency, cold start and a CPU profile (bench/worker; a few minutes).
+## alternating rounds, plus list latency, cold start and a CPU profile (worker/bench; a few minutes).
 .PHONY: bench-worker
 bench-worker: worker worker/node_modules/.installed
-	$(GO) run ./bench/worker
+	$(GO) run ./worker/bench
 
 clean:
 	rm -f web/insight.wasm web/insight.wasm.br web/insight.wasm.gz web/wasm_exec.js

@@ -1,6 +1,7 @@
-// Tests of web/insight.mjs, the JavaScript API of the WebAssembly core (SPEC §7), run by
-// `make test-node`. Where the Go core has an answer, the WebAssembly build must give exactly the
-// same one: test/golden runs the same calls natively and the answers are compared (SPEC §10).
+// Tests of web/insight.mjs, the JavaScript API of the WebAssembly core, run by `make test-node`.
+// Where the Go core has an answer, the WebAssembly build must give exactly the same one:
+// test/nativeref runs the same calls natively and the answers are compared (the server and the
+// browser must agree).
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { load } from '../insight.mjs';
-import { seed, valid, payload64K } from '../bench/payloads.mjs';
+import { seed, valid, payload64K } from './fixtures/payloads.mjs';
 
 const wasmURL = new URL('../insight.wasm', import.meta.url);
 const wasmBytes = await readFile(wasmURL);
@@ -138,14 +139,14 @@ const calls = [
   ...insight.languages.map((language) => ({ op: 'snippet', language, request: { url: 'https://example.com/me/insights/used' } })),
   { op: 'snippet', language: 'cobol', request },
 ];
-const answers = golden(calls);
+const answers = nativeAnswers(calls);
 
-// golden answers calls with the native Go core (test/golden).
-function golden(calls) {
+// nativeAnswers answers calls with the native Go core (test/nativeref).
+function nativeAnswers(calls) {
   const env = { ...process.env };
   delete env.GOOS; // the helper runs natively, whatever the caller builds for
   delete env.GOARCH;
-  const out = execFileSync('go', ['run', './test/golden'], {
+  const out = execFileSync('go', ['run', './test/nativeref'], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
     input: JSON.stringify(calls),
     env,
@@ -156,7 +157,7 @@ function golden(calls) {
 
 function answer(op, match = () => true) {
   const i = calls.findIndex((c) => c.op === op && match(c));
-  assert.ok(i >= 0, `no golden call ${op}`);
+  assert.ok(i >= 0, `no native answer for ${op}`);
   return answers[i];
 }
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import * as samples from '../src/samples.mjs';
 import { requestURL, splitURL, parseHeaders, requestHeaders, shareFragment, readFragment, claims } from '../src/request.mjs';
-import { seed, valid } from '../bench/payloads.mjs';
+import { seed, valid } from './fixtures/payloads.mjs';
 import { load } from '../insight.mjs';
 
 const web = new URL('../', import.meta.url);

@@ -39,7 +39,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/usedinsight/usedinsight/internal/jsonc"
+	"github.com/usedinsight/usedinsight/internal/testsupport/jsonc"
 )
 
 const (

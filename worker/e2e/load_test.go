@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/usedinsight/usedinsight/internal/loadtest"
+	"github.com/usedinsight/usedinsight/internal/testsupport/loadtest"
 )
 
 // TestLoad: 2,000 creates from six users, 48 in flight, mixed with lists and deletes, on the

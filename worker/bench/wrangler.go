@@ -19,7 +19,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/usedinsight/usedinsight/internal/jsonc"
+	"github.com/usedinsight/usedinsight/internal/testsupport/jsonc"
 )
 
 // devServer is one running `wrangler dev`, in its own process group, with its own

@@ -7,10 +7,10 @@
 //
 //   - the Go Worker as built by `make worker` (worker/wrangler.jsonc without its static assets,
 //     so that all three have the same shape: main and the KV binding; -assets keeps them),
-//   - the JavaScript baseline, bench/baseline-worker/worker.mjs: JSON.parse, crypto.randomUUID
+//   - the JavaScript baseline, worker/bench/baseline/worker.mjs: JSON.parse, crypto.randomUUID
 //     and one KV.put of the body, no validation, no authentication,
 //   - a JavaScript Worker that does the KV work of the store's Create and nothing else
-//     (bench/baseline-worker/kvwork.mjs), to show how much of the gap is KV,
+//     (worker/bench/baseline/kvwork.mjs), to show how much of the gap is KV,
 //
 // and prints:
 //
@@ -49,7 +49,7 @@ import (
 	"time"
 
 	"github.com/usedinsight/usedinsight/internal/auth"
-	"github.com/usedinsight/usedinsight/internal/loadtest"
+	"github.com/usedinsight/usedinsight/internal/testsupport/loadtest"
 )
 
 var (
@@ -69,7 +69,7 @@ var (
 	assets      = flag.Bool("assets", false, "keep worker/wrangler.jsonc's static assets for the Go Worker (wrangler dev then routes each request through its asset router first, which the JavaScript Workers do not have)")
 	loadCreates = flag.Int("load", 2000, "creates in the sustained mixed load (with a list after every 4th and a delete after every 5th); 0 skips it")
 	loadC       = flag.Int("load-c", 48, "requests in flight in the sustained mixed load")
-	profile     = flag.Bool("profile", true, "also measure the CPU time of a request in Node.js, by where it goes (bench/worker/profile.mjs)")
+	profile     = flag.Bool("profile", true, "also measure the CPU time of a request in Node.js, by where it goes (worker/bench/profile.mjs)")
 )
 
 const maxRequestsPerRound = 200_000 // a bound on every load loop besides its time
@@ -151,10 +151,10 @@ func run() error {
 	goW := &target{name: "Go Worker (usedinsight)", cfg: serverConfig{name: "go", config: filepath.Join(root, "worker", "wrangler.jsonc"),
 		main: *goMain, vars: map[string]string{"AUTH_SECRET": secret, "KV_OP_COUNTS": "1"}, persist: filepath.Join(tmp, "go"), noAsset: !*assets}}
 	goW.header = bearer(secret, "bench-create")
-	jsW := &target{name: "JS baseline (parse, randomUUID, 1 put)", cfg: serverConfig{name: "js", config: filepath.Join(root, "bench", "baseline-worker", "wrangler.jsonc"),
+	jsW := &target{name: "JS baseline (parse, randomUUID, 1 put)", cfg: serverConfig{name: "js", config: filepath.Join(root, "worker", "bench", "baseline", "wrangler.jsonc"),
 		persist: filepath.Join(tmp, "js")}}
-	kvW := &target{name: "JS with the store's KV work", cfg: serverConfig{name: "kvwork", config: filepath.Join(root, "bench", "baseline-worker", "wrangler.jsonc"),
-		main: filepath.Join(root, "bench", "baseline-worker", "kvwork.mjs"), persist: filepath.Join(tmp, "kvwork")}}
+	kvW := &target{name: "JS with the store's KV work", cfg: serverConfig{name: "kvwork", config: filepath.Join(root, "worker", "bench", "baseline", "wrangler.jsonc"),
+		main: filepath.Join(root, "worker", "bench", "baseline", "kvwork.mjs"), persist: filepath.Join(tmp, "kvwork")}}
 	targets := []*target{goW, jsW}
 	if *kvwork {
 		targets = append(targets, kvW)
@@ -254,9 +254,9 @@ func run() error {
 	load2 := loadAvg()
 
 	// The report.
-	shape := "the Go Worker with worker/wrangler.jsonc minus its static assets, the JavaScript Workers with bench/baseline-worker/wrangler.jsonc"
+	shape := "the Go Worker with worker/wrangler.jsonc minus its static assets, the JavaScript Workers with worker/bench/baseline/wrangler.jsonc"
 	if *assets {
-		shape = "the Go Worker with worker/wrangler.jsonc including its static assets, the JavaScript Workers with bench/baseline-worker/wrangler.jsonc"
+		shape = "the Go Worker with worker/wrangler.jsonc including its static assets, the JavaScript Workers with worker/bench/baseline/wrangler.jsonc"
 	}
 	fmt.Printf("%s\n", shape)
 	fmt.Printf("local KV in %s; load average (1 min) %s at start, %s at end; total %v\n\n", tmp, load1, load2, time.Since(start).Round(time.Second))
