@@ -13,11 +13,11 @@ GO_SRC    := $(shell find internal -name '*.go' -not -name '*_test.go') go.mod g
 # FUZZTIME executions per target; FUZZMINIMIZE executions to shrink each new input.
 FUZZTIME  ?= 200000x
 FUZZMINIMIZE ?= 1000x
-# wrangler, pinned in worker/package-lock.json; offline as SPEC section 8 asks.
+# wrangler, pinned in worker/package-lock.json; run offline (no fetches, no metrics).
 WRANGLER  := ./node_modules/.bin/wrangler
 OFFLINE   := CLOUDFLARE_CF_FETCH_ENABLED=false WRANGLER_SEND_METRICS=false
 PORT      ?= 8787
-INSPECTOR_PORT ?= 9229
+DEBUG_PORT ?= 9229
 
 .PHONY: all test vet fmt-check unit test-sdk test-js fuzz fuzz-long test-node test-e2e test-browser wasm worker web-bundle web-precompressed chromium dev deploy bench bench-go bench-node bench-browser clean
 
@@ -68,8 +68,8 @@ wasm: web/insight.wasm web/wasm_exec.js
 
 # The browser module is linked with fmt, reflect and encoding/json because gjson and sjson import
 # them, but none of its operations runs their code on a hot path: compiled without inlining,
-# their code repeats itself more and the module is 18 KB smaller brotli-compressed (SPEC §9: at
-# most 800 KB), at no cost to validate, build or format.
+# their code repeats itself more and the module is 18 KB smaller brotli-compressed (the target
+# is at most 800 KB), at no cost to validate, build or format.
 WEB_GCFLAGS := -gcflags=fmt=-l -gcflags=reflect=-l -gcflags=encoding/json=-l
 
 web/insight.wasm: $(GO_SRC) $(wildcard wasm/*.go) Makefile
@@ -154,14 +154,14 @@ worker/.dev.vars:
 
 ## dev: the playground and API at http://127.0.0.1:$(PORT) with local KV kept in worker/.wrangler/state.
 dev: wasm worker web-bundle web-precompressed worker/node_modules/.installed worker/.dev.vars
-	cd worker && $(OFFLINE) $(WRANGLER) dev --ip 127.0.0.1 --port $(PORT) --inspector-port $(INSPECTOR_PORT) \
+	cd worker && $(OFFLINE) $(WRANGLER) dev --ip 127.0.0.1 --port $(PORT) --inspector-port $(DEBUG_PORT) \
 		--persist-to .wrangler/state $(if $(filter 1,$(HTTPS)),--local-protocol https)
 
 ## deploy: publish to Cloudflare (README: create the KV namespace and set AUTH_SECRET first).
 deploy: wasm worker web-bundle web-precompressed worker/node_modules/.installed
 	cd worker && $(WRANGLER) deploy
 
-## bench: the benchmarks of SPEC §9: the Go core, the wasm module in Node.js, and the Worker.
+## bench: every benchmark: the Go core, the wasm module in Node.js and in Chromium, and the Worker.
 bench: bench-go bench-node bench-browser bench-worker
 
 bench-go:

@@ -44,7 +44,7 @@ const isNode = typeof process === 'object' && typeof process.versions?.node === 
  * A loaded instance of the core. Each {@link load} gives a new, independent one.
  * @typedef {object} Insight
  * @property {(text: string|BufferSource) => Report} validate checks a usedInsight payload
- *   against every rule (SPEC §3), exactly as the server does. text is a string or its UTF-8 bytes.
+ *   against every rule of a usedInsight, exactly as the server does. text is a string or its UTF-8 bytes.
  * @property {(fields: Record<string,string>, options?: {odataTypes?: boolean, compact?: boolean}) => string} build
  *   builds a payload from form fields keyed by {@link Insight.fieldPaths} (other keys are ignored,
  *   empty, null and undefined values leave the member out, other values are turned into strings).

@@ -1,4 +1,4 @@
-// Benchmark of SPEC §9 (browser), in headless Chromium against the playground served by a
+// The browser benchmark, in headless Chromium against the playground served by a
 // `wrangler dev` of its own (e2e/harness.mjs, e2e/browser.mjs):
 //
 // - the shipped insight.wasm: its size, brotli-compressed (quality 11, as make builds the copy
@@ -320,7 +320,7 @@ try {
   await context.close();
 
   console.log(`\nload average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  console.log('SPEC §9 (browser)');
+  console.log('targets (browser)');
   printTable(['target', 'verdict', 'measured'], verdicts, { left: 3 });
 } finally {
   await browser.close();

@@ -1,5 +1,5 @@
-// Hostile data in the browser playground (issue 6, SPEC §7 and §10: "the playground runs no
-// script that a payload or response carries"), in headless Chromium against a `wrangler dev` of
+// Hostile data in the browser playground (the playground runs no script that a payload or
+// response carries), in headless Chromium against a `wrangler dev` of
 // its own (e2e/harness.mjs) and a hostile HTTP server of the test's own on 127.0.0.1:
 //
 // - An XSS corpus (script, img onerror, svg onload, javascript: URLs, attribute and element

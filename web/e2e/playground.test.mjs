@@ -1,4 +1,4 @@
-// Browser end-to-end tests of the playground (issue 5, SPEC §7): headless Chromium (Debian's
+// Browser end-to-end tests of the playground: headless Chromium (Debian's
 // chromium through playwright-core) against the page served by a real `wrangler dev` of its own
 // (e2e/harness.mjs), the way a person uses it: the page loads, problems appear and clear as one
 // types, the form writes the JSON, Send creates a record (201), the records view opens and

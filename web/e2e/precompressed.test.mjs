@@ -1,5 +1,5 @@
 // The playground's large files from their precompressed copies (worker/precompressed.mjs,
-// SPEC §9: the page ready soon after navigation with an empty cache), on a real `wrangler dev`
+// so that the page is ready soon after navigation with an empty cache), on a real `wrangler dev`
 // of its own (e2e/harness.mjs), checked the way a client would: what comes for each
 // Accept-Encoding is the copy `make web-precompressed` built, byte for byte (so nothing
 // compressed it again), it decodes to exactly the file in web/, with its media type and the
