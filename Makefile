@@ -162,23 +162,38 @@ deploy: wasm worker web-bundle web-precompressed worker/node_modules/.installed
 	cd worker && $(WRANGLER) deploy
 
 ## bench: every benchmark: the Go core, the wasm module in Node.js and in Chromium, and the Worker.
+## Each one's output is shown and written to worker/docs/bench/<target>.md (worker/docs/benchmarks.md
+## links them and says how they measure); the README's summary table is updated by hand from them.
 bench: bench-go bench-node bench-browser bench-worker
 
+# bench-record TARGET, COMMAND: runs COMMAND, shows its standard output and, when it succeeds,
+# writes it with the date, commit and machine to $(BENCH_DOCS)/TARGET.md.
+BENCH_DOCS := $(CURDIR)/worker/docs/bench
+bench-record = mkdir -p $(BENCH_DOCS) && f=$(BENCH_DOCS)/$(1).md && \
+	{ ( $(2) ); echo $$? > $$f.rc; } | tee $$f.out; rc=$$(cat $$f.rc); rm -f $$f.rc; \
+	if [ "$$rc" = 0 ]; then { \
+		echo '<!-- Written by `make $(1)`: run it again rather than editing this file. -->'; \
+		echo '\# `make $(1)`'; echo; \
+		echo "$$(date -u '+%Y-%m-%d %H:%M UTC'), commit $$(git rev-parse --short HEAD)$$(git diff --quiet HEAD -- || echo ' with uncommitted changes');" \
+			"$$($(GO) env GOVERSION), Node.js $$(node --version), $$(nproc) CPUs, load average $$(cut -d' ' -f1-3 /proc/loadavg)."; \
+		echo; echo '```'; cat $$f.out; echo '```'; } > $$f; fi; \
+	rm -f $$f.out; exit $$rc
+
 bench-go:
-	$(GO) test -run='^$$' -bench=. -benchmem ./internal/...
+	@$(call bench-record,bench-go,$(GO) test -run='^$$' -bench=. -benchmem ./internal/...)
 
 bench-node: wasm web/node_modules/.installed
-	cd web && node bench/validate.bench.mjs
+	@$(call bench-record,bench-node,cd web && node bench/validate.bench.mjs)
 
 ## bench-browser: wasm size, ready time and validate vs ajv in headless Chromium.
 bench-browser: wasm worker web-bundle web-precompressed worker/node_modules/.installed chromium
-	cd web && GO=$(GO) node bench/browser.bench.mjs
+	@$(call bench-record,bench-browser,cd web && GO=$(GO) node bench/browser.bench.mjs)
 
-## bench-worker: the Go Worker against a minimal JavaScript Worker on local `wrangler dev`,
+## bench-worker: the Go Worker against minimal JavaScript Workers on local `wrangler dev`,
 ## alternating rounds, plus list latency, cold start and a CPU profile (worker/bench; a few minutes).
 .PHONY: bench-worker
 bench-worker: worker worker/node_modules/.installed
-	$(GO) run ./worker/bench
+	@$(call bench-record,bench-worker,$(GO) run ./worker/bench)
 
 clean:
 	rm -f web/insight.wasm web/insight.wasm.br web/insight.wasm.gz web/wasm_exec.js
