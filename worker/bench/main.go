@@ -304,7 +304,7 @@ func run() (err error) {
 	fmt.Println()
 	if mixed != nil {
 		fmt.Printf("Sustained mixed load on the Go Worker: %d creates from 6 users (half from one), a list ($top=25) after every 4th,\n", *loadCreates)
-		fmt.Printf("a delete after every 5th, %d in flight; then every record checked (internal/loadtest)\n", *loadC)
+		fmt.Printf("a delete after every 5th, %d in flight; then every record checked (internal/testsupport/loadtest)\n", *loadC)
 		fmt.Printf("  %-10s %9s %9s %9s %9s %10s %9s %9s\n", "ops/s", "creates/s", "creates", "lists", "deletes", "429, 503", "listed", "problems")
 		fmt.Printf("  %-10.1f %9.1f %9d %9d %9d %10s %9d %9d\n", mixed.Rate(), float64(mixed.Creates)/mixed.Elapsed.Seconds(), mixed.Creates, mixed.Lists, mixed.Deletes,
 			fmt.Sprintf("%d, %d", mixed.Retries[429], mixed.Retries[503]), mixed.Listed, len(mixed.Problems))
