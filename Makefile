@@ -13,11 +13,11 @@ GO_SRC    := $(shell find internal -name '*.go' -not -name '*_test.go') go.mod g
 # FUZZTIME executions per target; FUZZMINIMIZE executions to shrink each new input.
 FUZZTIME  ?= 200000x
 FUZZMINIMIZE ?= 1000x
-# wrangler, pinned in worker/package-lock.json; offline as SPEC section 8 asks.
+# wrangler, pinned in worker/package-lock.json; run offline (no fetches, no metrics).
 WRANGLER  := ./node_modules/.bin/wrangler
 OFFLINE   := CLOUDFLARE_CF_FETCH_ENABLED=false WRANGLER_SEND_METRICS=false
 PORT      ?= 8787
-INSPECTOR_PORT ?= 9229
+DEBUG_PORT ?= 9229
 
 .PHONY: all test vet fmt-check unit test-sdk test-js fuzz fuzz-long test-node test-e2e test-browser wasm worker web-bundle web-precompressed chromium dev deploy bench bench-go bench-node bench-browser clean
 
@@ -32,15 +32,15 @@ vet:
 	$(WASM_ENV) $(GO) vet ./...
 
 fmt-check:
-	@out=$$(gofmt -l internal wasm worker web/test sdktest bench); if [ -n "$$out" ]; then echo "gofmt -l reports unformatted files:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l internal wasm worker web/test); if [ -n "$$out" ]; then echo "gofmt -l reports unformatted files:"; echo "$$out"; exit 1; fi
 
 unit:
 	$(GO) test -count=1 ./...
 
-## test-sdk: the API through Microsoft's Graph SDK for Go (sdktest/, its own module). The first
+## test-sdk: the API through Microsoft's Graph SDK for Go (worker/sdktest, its own module). The first
 ## run downloads the SDK and compiles its models and users packages (about 5 minutes on 2 cores).
 test-sdk:
-	cd sdktest && $(GO) test -count=1 ./...
+	cd worker/sdktest && $(GO) test -count=1 ./...
 
 ## test-js: the core's tests compiled to WebAssembly and run under Node.js.
 test-js:
@@ -68,8 +68,8 @@ wasm: web/insight.wasm web/wasm_exec.js
 
 # The browser module is linked with fmt, reflect and encoding/json because gjson and sjson import
 # them, but none of its operations runs their code on a hot path: compiled without inlining,
-# their code repeats itself more and the module is 18 KB smaller brotli-compressed (SPEC §9: at
-# most 800 KB), at no cost to validate, build or format.
+# their code repeats itself more and the module is 18 KB smaller brotli-compressed (the target
+# is at most 800 KB), at no cost to validate, build or format.
 WEB_GCFLAGS := -gcflags=fmt=-l -gcflags=reflect=-l -gcflags=encoding/json=-l
 
 web/insight.wasm: $(GO_SRC) $(wildcard wasm/*.go) Makefile
@@ -83,7 +83,7 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 	touch $@
 
 test-node: wasm web/node_modules/.installed
-	cd web && node --test test/
+	cd web && node --test test/*.test.mjs
 
 ## test-e2e: the Worker on a real `wrangler dev` (workerd, local KV), driven over HTTP.
 test-e2e: wasm worker web-precompressed worker/node_modules/.installed
@@ -154,31 +154,46 @@ worker/.dev.vars:
 
 ## dev: the playground and API at http://127.0.0.1:$(PORT) with local KV kept in worker/.wrangler/state.
 dev: wasm worker web-bundle web-precompressed worker/node_modules/.installed worker/.dev.vars
-	cd worker && $(OFFLINE) $(WRANGLER) dev --ip 127.0.0.1 --port $(PORT) --inspector-port $(INSPECTOR_PORT) \
+	cd worker && $(OFFLINE) $(WRANGLER) dev --ip 127.0.0.1 --port $(PORT) --inspector-port $(DEBUG_PORT) \
 		--persist-to .wrangler/state $(if $(filter 1,$(HTTPS)),--local-protocol https)
 
 ## deploy: publish to Cloudflare (README: create the KV namespace and set AUTH_SECRET first).
 deploy: wasm worker web-bundle web-precompressed worker/node_modules/.installed
 	cd worker && $(WRANGLER) deploy
 
-## bench: the benchmarks of SPEC §9: the Go core, the wasm module in Node.js, and the Worker.
+## bench: every benchmark: the Go core, the wasm module in Node.js and in Chromium, and the Worker.
+## Each one's output is shown and written to worker/docs/bench/<target>.md (worker/docs/benchmarks.md
+## links them and says how they measure); the README's summary table is updated by hand from them.
 bench: bench-go bench-node bench-browser bench-worker
 
+# bench-record TARGET, COMMAND: runs COMMAND, shows its standard output and, when it succeeds,
+# writes it with the date, commit and machine to $(BENCH_DOCS)/TARGET.md.
+BENCH_DOCS := $(CURDIR)/worker/docs/bench
+bench-record = mkdir -p $(BENCH_DOCS) && f=$(BENCH_DOCS)/$(1).md && \
+	{ ( $(2) ); echo $$? > $$f.rc; } | tee $$f.out; rc=$$(cat $$f.rc); rm -f $$f.rc; \
+	if [ "$$rc" = 0 ]; then \
+		when="$$(date -u '+%Y-%m-%d %H:%M UTC'), commit $$(git rev-parse --short HEAD)$$(git diff --quiet HEAD -- . ':!$(BENCH_DOCS)' || echo ' with uncommitted changes');"; \
+		where="$$($(GO) env GOVERSION), Node.js $$(node --version), $$(nproc) CPUs, load average $$(cut -d' ' -f1-3 /proc/loadavg)."; \
+		{ echo '<!-- Written by `make $(1)`: run it again rather than editing this file. -->'; \
+		echo '\# `make $(1)`'; echo; echo "$$when $$where"; \
+		echo; echo '```'; cat $$f.out; echo '```'; } > $$f; fi; \
+	rm -f $$f.out; exit $$rc
+
 bench-go:
-	$(GO) test -run='^$$' -bench=. -benchmem ./internal/...
+	@$(call bench-record,bench-go,$(GO) test -run='^$$' -bench=. -benchmem ./internal/...)
 
 bench-node: wasm web/node_modules/.installed
-	cd web && node bench/validate.bench.mjs
+	@$(call bench-record,bench-node,cd web && node bench/validate.bench.mjs)
 
 ## bench-browser: wasm size, ready time and validate vs ajv in headless Chromium.
 bench-browser: wasm worker web-bundle web-precompressed worker/node_modules/.installed chromium
-	cd web && GO=$(GO) node bench/browser.bench.mjs
+	@$(call bench-record,bench-browser,cd web && GO=$(GO) node bench/browser.bench.mjs)
 
-## bench-worker: the Go Worker against a minimal JavaScript Worker on local `wrangler dev`,
-## alternating rounds, plus list latency, cold start and a CPU profile (bench/worker; a few minutes).
+## bench-worker: the Go Worker against minimal JavaScript Workers on local `wrangler dev`,
+## alternating rounds, plus list latency, cold start and a CPU profile (worker/bench; a few minutes).
 .PHONY: bench-worker
 bench-worker: worker worker/node_modules/.installed
-	$(GO) run ./bench/worker
+	@$(call bench-record,bench-worker,$(GO) run ./worker/bench)
 
 clean:
 	rm -f web/insight.wasm web/insight.wasm.br web/insight.wasm.gz web/wasm_exec.js

@@ -1,8 +1,9 @@
 // Package insight validates and builds Microsoft Graph usedInsight payloads.
 //
 // The same code runs natively, in the browser and in the Worker (both WebAssembly), so a payload
-// the playground accepts is exactly a payload the server accepts. The payload is read with gjson
-// and written with sjson; nothing is unmarshalled into Go structs.
+// the playground accepts is exactly a payload the server accepts. Validate checks the JSON and
+// walks its members in one pass of jsoncheck.Reader; the stored record and the form's fields are
+// read with gjson, and Build writes with sjson; nothing is unmarshalled into Go structs.
 package insight
 
 // Limits of a usedInsight payload.

@@ -34,7 +34,7 @@ import addFormats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { startWrangler, webDir } from '../e2e/harness.mjs';
 import { launch } from '../e2e/browser.mjs';
-import { seed, valid, payload64K } from './payloads.mjs';
+import { seed, valid, payload64K } from '../test/fixtures/payloads.mjs';
 import { schema, ajvOptions, formats, escapeSpaces } from './schema.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS) || 15;

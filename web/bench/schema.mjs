@@ -1,5 +1,6 @@
 // The JSON Schema that ajv validates in the benchmarks (bench/validate.bench.mjs in Node.js,
-// bench/browser.bench.mjs in Chromium): the rules of the resource that JSON Schema can say.
+// bench/browser.bench.mjs in Chromium): the rules of a usedInsight
+// (internal/insight) that JSON Schema can say.
 //
 // It covers types, required members, no unknown members (other @odata.* annotations allowed),
 // the @odata.type values, the id pattern and lengths, maxLength, date-time and uri formats

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { load } from '../insight.mjs';
-import { seed, valid, payload64K } from './payloads.mjs';
+import { seed, valid, payload64K } from '../test/fixtures/payloads.mjs';
 import { schema, ajvOptions, formats, escapeSpaces } from './schema.mjs';
 
 const insight = await load();

@@ -1,9 +1,11 @@
-// A `wrangler dev` of its own for the browser tests and the browser benchmark: the Worker
-// (worker/build) and the playground (web/) as they are when it starts, copied to a temporary
-// directory, with a configuration, a .dev.vars (random AUTH_SECRET, DEV_TOKENS=1) and a local
-// KV of its own, on free loopback ports. Like worker/e2e/harness_test.go, it never touches a
-// developer's worker/.dev.vars or worker/.wrangler, and others rebuilding worker/build or web/
-// meanwhile (every wrangler dev watches what it serves) change nothing here.
+// The one launcher of `wrangler dev` for the JavaScript tests and benchmarks: the browser tests
+// (e2e/*.test.mjs) and the browser benchmark (bench/browser.bench.mjs) start theirs here. Each
+// serves the Worker (worker/build) and the playground (web/) as they are when it starts, copied
+// to a temporary directory, with a configuration, a .dev.vars (random AUTH_SECRET,
+// DEV_TOKENS=1) and a local KV of its own, on free loopback ports, in its own process group.
+// Like the Go launcher (internal/testsupport/wrangler), it never touches a developer's
+// worker/.dev.vars or worker/.wrangler, and others rebuilding worker/build or web/ meanwhile
+// (every wrangler dev watches what it serves) change nothing here.
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -152,7 +152,7 @@ describe('playground', () => {
     }), true, 'instantiateStreaming works on the served module');
 
     // Tooling stays out of the served files.
-    for (const p of ['/package.json', '/node_modules/playwright-core/package.json', '/src/main.mjs', '/e2e/harness.mjs', '/test/insight.test.mjs', '/bench/payloads.mjs', '/_headers']) {
+    for (const p of ['/package.json', '/node_modules/playwright-core/package.json', '/src/main.mjs', '/e2e/harness.mjs', '/test/insight.test.mjs', '/test/fixtures/payloads.mjs', '/bench/schema.mjs', '/_headers']) {
       const r = await fetch(server.base + p);
       await r.arrayBuffer();
       assert.notEqual(r.status, 200, `${p} is served`);

@@ -1,7 +1,7 @@
 // Tests of web/insight.mjs, the JavaScript API of the WebAssembly core, run by `make test-node`.
-// Where the Go core has an answer, the WebAssembly build must give exactly the same one, so that
-// the page and the server never disagree on a payload: test/nativecore runs the same calls with
-// the Go core built natively and the answers are compared.
+// Where the Go core has an answer, the WebAssembly build must give exactly the same one:
+// test/nativeref runs the same calls natively and the answers are compared (the server and the
+// browser must agree).
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { load } from '../insight.mjs';
-import { seed, valid, payload64K } from '../bench/payloads.mjs';
+import { seed, valid, payload64K } from './fixtures/payloads.mjs';
 
 const wasmURL = new URL('../insight.wasm', import.meta.url);
 const wasmBytes = await readFile(wasmURL);
@@ -139,14 +139,14 @@ const calls = [
   ...insight.languages.map((language) => ({ op: 'snippet', language, request: { url: 'https://example.com/me/insights/used' } })),
   { op: 'snippet', language: 'cobol', request },
 ];
-const answers = native(calls);
+const answers = nativeAnswers(calls);
 
-// native answers calls with the Go core built natively (test/nativecore).
-function native(calls) {
+// nativeAnswers answers calls with the native Go core (test/nativeref).
+function nativeAnswers(calls) {
   const env = { ...process.env };
   delete env.GOOS; // the helper runs natively, whatever the caller builds for
   delete env.GOARCH;
-  const out = execFileSync('go', ['run', './test/nativecore'], {
+  const out = execFileSync('go', ['run', './test/nativeref'], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
     input: JSON.stringify(calls),
     env,
@@ -157,7 +157,7 @@ function native(calls) {
 
 function answer(op, match = () => true) {
   const i = calls.findIndex((c) => c.op === op && match(c));
-  assert.ok(i >= 0, `no native call ${op}`);
+  assert.ok(i >= 0, `no native answer for ${op}`);
   return answers[i];
 }
 

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse, setField } from '../src/jsonedit.mjs';
 import { load } from '../insight.mjs';
-import { seed } from '../bench/payloads.mjs';
+import { seed } from './fixtures/payloads.mjs';
 
 const insight = await load();
 const paths = insight.fieldPaths;

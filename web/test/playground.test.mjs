@@ -7,7 +7,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import * as samples from '../src/samples.mjs';
 import { requestURL, splitURL, parseHeaders, requestHeaders, shareFragment, readFragment, claims } from '../src/request.mjs';
 import { webStorage } from '../src/web-storage.mjs';
-import { seed, valid } from '../bench/payloads.mjs';
+import { seed, valid } from './fixtures/payloads.mjs';
 import { load } from '../insight.mjs';
 
 const web = new URL('../', import.meta.url);

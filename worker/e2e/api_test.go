@@ -16,7 +16,7 @@ import (
 
 var idRE = regexp.MustCompile(`^[A-Za-z0-9._~-]{1,512}$`)
 
-// TestCreateOnEveryRoute: POST of the seed payload on every create route of SPEC §4 (with and
+// TestCreateOnEveryRoute: POST of the seed payload on every create route (with and
 // without a version prefix, /$ref, /users/{id} and /users/{upn}) is a 201 whose body is the
 // payload plus id and whose Location is an absolute URL that GETs the same record.
 func TestCreateOnEveryRoute(t *testing.T) {
@@ -385,7 +385,7 @@ func gzipped(b []byte) string {
 	return buf.String()
 }
 
-// TestErrors: every documented 4xx of the API (SPEC §4) in Graph's error envelope. (Bodies
+// TestErrors: every documented 4xx of the API in Graph's error envelope. (Bodies
 // the Worker reads only in part, such as a gzip bomb, are in TestHostileInputs, on an instance
 // of their own.)
 func TestErrors(t *testing.T) {

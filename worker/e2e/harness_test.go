@@ -12,12 +12,12 @@
 //
 // One wrangler dev, started by the first test that needs it, serves most tests, each as users
 // of its own; tests that need another configuration or a restart start their own. Every
-// wrangler dev runs in its own process group, which is killed when its test ends, when the
-// test binary ends or is interrupted, and shortly before go test's -timeout.
+// wrangler dev is started by internal/testsupport/wrangler (as the Worker benchmark's are) in
+// its own process group, which is killed when its test ends, when the test binary ends or is
+// interrupted, and shortly before go test's -timeout.
 package e2e
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -25,13 +25,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -39,14 +37,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/usedinsight/usedinsight/internal/jsonc"
+	"github.com/usedinsight/usedinsight/internal/testsupport/wrangler"
 )
 
 const (
 	readyTimeout   = 60 * time.Second // how long a wrangler dev may take to serve
 	stopGrace      = 10 * time.Second // SIGTERM to SIGKILL
 	requestTimeout = 30 * time.Second // one HTTP exchange
-	outputTail     = 24 << 10         // bytes of wrangler output shown on failure
 	allowedOrigin  = "https://app.example"
 )
 
@@ -64,11 +61,6 @@ var (
 	// does not change what the suite tests; config is the wrangler configuration that uses them.
 	snapshot string
 	config   []byte
-	// running lists every wrangler dev not yet stopped, so an interrupt or a timeout of the
-	// test binary still takes them (and their workerd) down; after stopAll, none may start.
-	runningMu sync.Mutex
-	running   = map[*worker]bool{}
-	stopping  bool
 )
 
 func TestMain(m *testing.M) {
@@ -78,7 +70,7 @@ func TestMain(m *testing.M) {
 
 func run(m *testing.M) int {
 	var err error
-	if root, err = repoRoot(); err != nil {
+	if root, err = wrangler.Root(); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
 	}
@@ -97,7 +89,7 @@ func run(m *testing.M) int {
 	}
 	stopAllOnSignal()
 	stopAllBeforeTimeout()
-	defer stopAll()
+	defer wrangler.Shutdown()
 
 	code := m.Run()
 	if shared != nil {
@@ -132,33 +124,12 @@ func sharedWorker(t testing.TB) *worker {
 	return shared
 }
 
-// repoRoot walks up from the package directory to the module's go.mod.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-		if err == nil && bytes.Contains(b, []byte("module github.com/usedinsight/usedinsight\n")) {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("cannot find the repository root (go.mod of github.com/usedinsight/usedinsight) above the working directory")
-		}
-		dir = parent
-	}
-}
-
-func wranglerPath() string { return filepath.Join(root, "worker", "node_modules", ".bin", "wrangler") }
-
 // prerequisites fails clearly when what `make test-e2e` builds is not there.
 func prerequisites() error {
 	for _, p := range []struct{ path, what string }{
 		{filepath.Join(root, "worker", "build", "app.wasm"), "the Worker build"},
 		{filepath.Join(root, "worker", "build", "worker.mjs"), "the Worker's JavaScript entry"},
-		{wranglerPath(), "wrangler"},
+		{filepath.Join(root, "worker", "node_modules", ".bin", "wrangler"), "wrangler"},
 	} {
 		if _, err := os.Stat(p.path); err != nil {
 			return fmt.Errorf("%s (%s) is missing: run `make test-e2e`, which builds and installs what these tests need", p.what, p.path)
@@ -193,108 +164,43 @@ type options struct {
 	claims map[string]any
 }
 
-// worker is one running `wrangler dev`.
+// worker is one running `wrangler dev` and what its tests need to talk to it.
 type worker struct {
-	base    string         // http://127.0.0.1:<port>
-	secret  string         // its AUTH_SECRET
-	claims  map[string]any // added to the tokens of sign (options.claims)
-	persist string         // its local KV
-	dir     string         // its configuration directory (removed on stop)
-	ownDirs []string
-	cmd     *exec.Cmd
-	out     *tailBuffer
-	exited  chan struct{} // closed when the process has exited
-	waitErr error
-	debug   string    // the end of wrangler's debug log, kept when it stops
-	once    sync.Once // stop's work, done once; other callers wait for it
-	stopErr error
+	srv    *wrangler.Server
+	base   string         // http://127.0.0.1:<port>
+	secret string         // its AUTH_SECRET
+	claims map[string]any // added to the tokens of sign (options.claims)
 }
 
-// startWorker starts a wrangler dev and waits until it serves the API.
+// startWorker starts a wrangler dev on the snapshot and waits until it serves the API.
 func startWorker(o options) (*worker, error) {
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
-		var w *worker
-		w, err = tryStart(o)
-		if err == nil {
-			return w, nil
-		}
-		// Ports are picked by listening on :0 and closing: another process may take one first.
-		if w == nil || !strings.Contains(w.output(), "in use") && !strings.Contains(w.output(), "EADDRINUSE") {
-			return nil, err
-		}
-	}
-	return nil, err
-}
-
-func tryStart(o options) (*worker, error) {
-	w := &worker{secret: o.secret, claims: o.claims, persist: o.persist, out: &tailBuffer{max: 4 * outputTail}, exited: make(chan struct{})}
+	w := &worker{secret: o.secret, claims: o.claims}
 	if w.secret == "" {
 		w.secret = randomHex(32)
 	}
+	vars := map[string]string{"AUTH_SECRET": w.secret}
+	for k, v := range o.vars {
+		vars[k] = v
+	}
 	var err error
-	if w.dir, err = os.MkdirTemp("", "usedinsight-e2e-config-"); err != nil {
-		return nil, err
-	}
-	w.ownDirs = append(w.ownDirs, w.dir)
-	if w.persist == "" {
-		if w.persist, err = os.MkdirTemp("", "usedinsight-e2e-kv-"); err != nil {
-			w.removeDirs()
-			return nil, err
-		}
-		w.ownDirs = append(w.ownDirs, w.persist)
-	}
-	config, err := writeConfig(w.dir, w.secret, o.vars)
+	w.srv, err = wrangler.Start(wrangler.Options{Name: "e2e", Config: config, Vars: vars, Persist: o.persist,
+		ReadyTimeout: readyTimeout, StopGrace: stopGrace})
 	if err != nil {
-		w.removeDirs()
 		return nil, err
 	}
-	port, err := freePort()
-	if err != nil {
-		w.removeDirs()
-		return nil, err
-	}
-	inspector, err := freePort()
-	if err != nil {
-		w.removeDirs()
-		return nil, err
-	}
-	w.base = "http://127.0.0.1:" + strconv.Itoa(port)
-	w.cmd = exec.Command(wranglerPath(), "dev", "--config", config,
-		"--ip", "127.0.0.1", "--port", strconv.Itoa(port), "--inspector-port", strconv.Itoa(inspector), "--inspector-ip", "127.0.0.1",
-		"--local-protocol", "http", "--persist-to", w.persist, "--show-interactive-dev-session=false")
-	w.cmd.Dir = w.dir
-	w.cmd.Env = append(os.Environ(),
-		"CLOUDFLARE_CF_FETCH_ENABLED=false", "WRANGLER_SEND_METRICS=false", "NO_COLOR=1", "FORCE_COLOR=0",
-		// wrangler's own settings and logs go to the temporary directory, not the developer's.
-		"XDG_CONFIG_HOME="+filepath.Join(w.dir, "xdg"), "WRANGLER_LOG_PATH="+filepath.Join(w.dir, "logs"))
-	w.cmd.Stdout, w.cmd.Stderr = w.out, w.out
-	// Its own process group, so stopping it takes its workerd children too.
-	w.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	w.cmd.WaitDelay = stopGrace
-	runningMu.Lock()
-	if stopping {
-		runningMu.Unlock()
-		w.removeDirs()
-		return nil, errors.New("not starting wrangler dev: the test binary is stopping")
-	}
-	if err := w.cmd.Start(); err != nil {
-		runningMu.Unlock()
-		w.removeDirs()
-		return nil, fmt.Errorf("starting %s: %w", wranglerPath(), err)
-	}
-	running[w] = true
-	runningMu.Unlock()
-	go func() {
-		w.waitErr = w.cmd.Wait()
-		close(w.exited)
-	}()
+	w.base = w.srv.Base
 	if err := w.waitReady(); err != nil {
 		w.stop()
-		return w, fmt.Errorf("%w\nwrangler output:\n%s", err, w.output())
+		return nil, fmt.Errorf("%w\nwrangler output:\n%s", err, w.output())
 	}
 	return w, nil
 }
+
+// stop ends the wrangler dev (wrangler.Server.Stop).
+func (w *worker) stop() error { return w.srv.Stop() }
+
+// output is what wrangler dev printed (wrangler.Server.Output).
+func (w *worker) output() string { return w.srv.Output() }
 
 // waitReady polls until the Worker answers an authenticated API request with 200: that is
 // the Worker with this instance's secret, with its KV binding working.
@@ -306,8 +212,8 @@ func (w *worker) waitReady() error {
 	var failingSince time.Time // the start of an unbroken run of 5xx answers
 	for time.Now().Before(deadline) {
 		select {
-		case <-w.exited:
-			return fmt.Errorf("wrangler dev exited before it served requests: %v", w.waitErr)
+		case <-w.srv.Exited():
+			return fmt.Errorf("wrangler dev exited before it served requests: %v", w.srv.ExitErr())
 		default:
 		}
 		req, _ := http.NewRequest("GET", w.base+"/me/insights/used/$count", nil)
@@ -337,94 +243,6 @@ func (w *worker) waitReady() error {
 	return fmt.Errorf("wrangler dev at %s was not ready within %v (%s)", w.base, readyTimeout, last)
 }
 
-// stop ends wrangler dev and everything it started: SIGTERM to its process group, SIGKILL
-// after stopGrace. It also removes the directories it made (not a --persist-to it was given).
-func (w *worker) stop() error {
-	w.once.Do(func() { w.stopErr = w.kill() })
-	return w.stopErr
-}
-
-func (w *worker) kill() error {
-	defer func() {
-		runningMu.Lock()
-		delete(running, w)
-		runningMu.Unlock()
-		w.debug = w.debugLog()
-		w.removeDirs()
-	}()
-	pgid := w.cmd.Process.Pid
-	syscall.Kill(-pgid, syscall.SIGTERM)
-	select {
-	case <-w.exited:
-	case <-time.After(stopGrace):
-		syscall.Kill(-pgid, syscall.SIGKILL)
-		<-w.exited
-	}
-	// wrangler may be gone while a workerd of its group lingers: make sure none does.
-	if syscall.Kill(-pgid, 0) == nil {
-		syscall.Kill(-pgid, syscall.SIGKILL)
-		for i := 0; i < 50 && syscall.Kill(-pgid, 0) == nil; i++ {
-			time.Sleep(100 * time.Millisecond)
-		}
-		if syscall.Kill(-pgid, 0) == nil {
-			return fmt.Errorf("processes of group %d survive SIGKILL", pgid)
-		}
-	}
-	return nil
-}
-
-// debugLog returns the end of wrangler's debug log (WRANGLER_LOG_PATH) without its
-// request lines: it records what the console does not, such as a Worker's isolate restarting.
-func (w *worker) debugLog() string {
-	files, _ := filepath.Glob(filepath.Join(w.dir, "logs", "*.log"))
-	if len(files) == 0 {
-		return ""
-	}
-	b, err := os.ReadFile(files[len(files)-1])
-	if err != nil {
-		return ""
-	}
-	var keep []string
-	for _, entry := range strings.Split(string(b), "\n---\n") {
-		if !strings.Contains(entry, "[wrangler:info]") && strings.TrimSpace(entry) != "" {
-			keep = append(keep, strings.TrimSpace(entry))
-		}
-	}
-	out := strings.Join(keep, "\n")
-	if len(out) > 8<<10 {
-		out = "[…]" + out[len(out)-8<<10:]
-	}
-	return out
-}
-
-func (w *worker) removeDirs() {
-	for _, d := range w.ownDirs {
-		os.RemoveAll(d)
-	}
-	w.ownDirs = nil
-}
-
-// output is what wrangler dev printed and, once it stopped, the end of its debug log.
-func (w *worker) output() string {
-	if w.debug == "" {
-		return w.out.String()
-	}
-	return w.out.String() + "\n--- the end of wrangler's debug log:\n" + w.debug
-}
-
-func stopAll() {
-	runningMu.Lock()
-	stopping = true
-	ws := make([]*worker, 0, len(running))
-	for w := range running {
-		ws = append(ws, w)
-	}
-	runningMu.Unlock()
-	for _, w := range ws {
-		w.stop()
-	}
-}
-
 // stopAllOnSignal stops every wrangler dev when the test binary is interrupted.
 func stopAllOnSignal() {
 	ch := make(chan os.Signal, 1)
@@ -432,7 +250,7 @@ func stopAllOnSignal() {
 	go func() {
 		s := <-ch
 		fmt.Fprintf(os.Stderr, "e2e: %v: stopping every wrangler dev\n", s)
-		stopAll()
+		wrangler.Shutdown()
 		os.RemoveAll(snapshot)
 		os.Exit(2)
 	}()
@@ -451,7 +269,7 @@ func stopAllBeforeTimeout() {
 	}
 	time.AfterFunc(max(d-15*time.Second, d*9/10), func() {
 		fmt.Fprintln(os.Stderr, "e2e: the test binary is about to time out: stopping every wrangler dev")
-		stopAll()
+		wrangler.Shutdown()
 	})
 }
 
@@ -478,43 +296,26 @@ func startOwn(t *testing.T, o options) *worker {
 // one of main, the assets directory) into dir and returns the configuration, as JSON, that
 // runs from those copies. A developer's worker/.dev.vars and worker/.wrangler are not used.
 func snapshotConfig(dir string) ([]byte, error) {
-	workerDir := filepath.Join(root, "worker")
-	src, err := os.ReadFile(filepath.Join(workerDir, "wrangler.jsonc"))
+	c, err := wrangler.ReadConfig(filepath.Join(root, "worker", "wrangler.jsonc"))
 	if err != nil {
 		return nil, err
-	}
-	var c map[string]any
-	if err := json.Unmarshal(jsonc.Strip(src), &c); err != nil {
-		return nil, fmt.Errorf("worker/wrangler.jsonc: %w", err)
-	}
-	abs := func(p string) string {
-		if filepath.IsAbs(p) {
-			return filepath.Clean(p)
-		}
-		return filepath.Join(workerDir, p)
 	}
 	main, _ := c["main"].(string)
 	if main == "" {
 		return nil, errors.New("worker/wrangler.jsonc has no main")
 	}
-	mainDir := filepath.Dir(abs(main))
-	if err := copyTree(mainDir, filepath.Join(dir, "main")); err != nil {
+	if err := copyTree(filepath.Dir(main), filepath.Join(dir, "main")); err != nil {
 		return nil, fmt.Errorf("copying the Worker build: %w", err)
 	}
 	c["main"] = filepath.Join(dir, "main", filepath.Base(main))
 	if a, ok := c["assets"].(map[string]any); ok {
 		if d, ok := a["directory"].(string); ok {
-			if err := copyTree(abs(d), filepath.Join(dir, "assets")); err != nil {
+			if err := copyTree(d, filepath.Join(dir, "assets")); err != nil {
 				return nil, fmt.Errorf("copying the static assets: %w", err)
 			}
 			a["directory"] = filepath.Join(dir, "assets")
 		}
 	}
-	if b, ok := c["build"].(map[string]any); ok {
-		d, _ := b["cwd"].(string)
-		b["cwd"] = abs(d)
-	}
-	delete(c, "dev") // the command line says how to serve
 	return json.MarshalIndent(c, "", "  ")
 }
 
@@ -548,72 +349,8 @@ func copyTree(src, dst string) error {
 	})
 }
 
-// writeConfig writes into dir the snapshot's configuration and a .dev.vars with AUTH_SECRET
-// and vars. It returns the configuration's path.
-func writeConfig(dir, secret string, vars map[string]string) (string, error) {
-	path := filepath.Join(dir, "wrangler.json")
-	if err := os.WriteFile(path, config, 0o644); err != nil {
-		return "", err
-	}
-	var dv strings.Builder
-	fmt.Fprintf(&dv, "AUTH_SECRET=%q\n", secret)
-	for k, v := range vars {
-		fmt.Fprintf(&dv, "%s=%q\n", k, v)
-	}
-	return path, os.WriteFile(filepath.Join(dir, ".dev.vars"), []byte(dv.String()), 0o600)
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 func randomHex(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// tailBuffer keeps the last max bytes written to it; safe for concurrent use.
-type tailBuffer struct {
-	mu      sync.Mutex
-	max     int
-	b       []byte
-	dropped bool
-}
-
-func (t *tailBuffer) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.b = append(t.b, p...)
-	if len(t.b) > t.max {
-		t.b = append(t.b[:0], t.b[len(t.b)-t.max:]...)
-		t.dropped = true
-	}
-	return len(p), nil
-}
-
-func (t *tailBuffer) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	s := string(t.b)
-	if len(s) > outputTail {
-		s, t.dropped = s[len(s)-outputTail:], true
-	}
-	// Lines with 2,000-character paths say no more than their first few hundred characters.
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		if len(l) > 300 {
-			lines[i] = l[:300] + "…"
-		}
-	}
-	s = strings.Join(lines, "\n")
-	if t.dropped {
-		return "[…]" + s
-	}
-	return s
 }

@@ -123,7 +123,7 @@ var cridSeq atomic.Int64
 
 // do sends r and reads the whole answer; a failed exchange ends the test. Every request
 // carries a fresh client-request-id unless r.header sets one. A 5xx is a test failure: no
-// input may cause one (SPEC §10).
+// input may cause one.
 func (w *worker) do(t testing.TB, r req) *resp {
 	t.Helper()
 	out, err := w.send(r)
@@ -194,7 +194,7 @@ func readResp(method, u string, res *http.Response, crid string) (*resp, error) 
 
 var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
-// checkAPIHeaders asserts the headers every API response carries (SPEC §4).
+// checkAPIHeaders asserts the headers every API response carries.
 func checkAPIHeaders(t testing.TB, r *resp) {
 	t.Helper()
 	h := r.header

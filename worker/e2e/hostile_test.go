@@ -35,7 +35,7 @@ const (
 	hostileIssuer   = "https://login.example/hostile/v2.0"
 )
 
-// hostile is one bad input and the answer SPEC §4 documents for it.
+// hostile is one bad input and the answer the API gives it.
 type hostile struct {
 	desc string
 	r    req     // sent with net/http, with the test user's token unless r.header sets Authorization
@@ -66,7 +66,7 @@ type hostileEnv struct {
 // is a 404; AUTH_AUDIENCE and AUTH_ISSUER set), well over 80 distinct hostile bodies, query
 // options, paths, headers and methods each get their documented 4xx in Graph's envelope, none a
 // 5xx; after each, the Worker answers the next request at once and nothing was stored; after all
-// of them it creates and reads a record as usual (SPEC §4, §10). Inputs that workerd answers
+// of them it creates and reads a record as usual. Inputs that workerd answers
 // before the Worker runs (runtimeCases) and odd inputs that are served (toleratedCases) are
 // checked too, apart.
 func TestHostileInputs(t *testing.T) {
@@ -114,7 +114,7 @@ func TestHostileInputs(t *testing.T) {
 		}
 	}
 	if len(seen) < 80 {
-		t.Errorf("%d hostile inputs; issue 6 asks for at least 80", len(seen))
+		t.Errorf("%d hostile inputs; the suite keeps at least 80", len(seen))
 	}
 	if len(serverErrors) > 0 {
 		t.Errorf("%d inputs got a 5xx: %q", len(serverErrors), serverErrors)
@@ -148,7 +148,7 @@ func TestHostileInputs(t *testing.T) {
 				t.Errorf("%v: want %d", res, tt.status)
 			}
 			if _, ok := tt.r.header["client-request-id"]; ok {
-				// Too long to echo: the request-id stands in for it (SPEC §4).
+				// Too long to echo: the request-id stands in for it.
 				if got := res.header.Get("client-request-id"); got != res.header.Get("request-id") {
 					t.Errorf("client-request-id %q, request-id %q", got, res.header.Get("request-id"))
 				}
@@ -681,7 +681,7 @@ func (hx *hostileEnv) headerCases() []hostile {
 		{desc: "Authorization with a control character", raw: &rawReq{method: "GET", target: "/me/insights/used", header: []string{"Authorization: Bearer \x01" + valid}}, status: 401},
 		{desc: "Authorization with Latin-1 bytes", raw: &rawReq{method: "GET", target: "/me/insights/used", header: []string{"Authorization: Bearer \xe9" + valid}}, status: 401},
 		{desc: "an empty scp", r: auth("Bearer " + jws(jwtHS256, claims("scp", ""), hs256)), status: 403},
-		// Without scp it is an application token (SPEC §5), and Graph refuses /me for those first.
+		// Without scp it is an application token, and Graph refuses /me for those first.
 		{desc: "neither scp nor roles", r: auth("Bearer " + jws(jwtHS256, claims("scp", nil), hs256)), status: 400, why: "/me request is only valid with delegated authentication flow"},
 		{desc: "a scope that reads, creating", r: create("Bearer " + jws(jwtHS256, claims("scp", "Sites.Read.All"), hs256)), status: 403},
 		{desc: "a scope in the wrong case", r: auth("Bearer " + jws(jwtHS256, claims("scp", "sites.readwrite.all"), hs256)), status: 403},

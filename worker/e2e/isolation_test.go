@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// TestIsolation is the matrix of issue 6 part 3 (SPEC §5, §10): a delegated user (bob) tries
+// TestIsolation is the matrix of who may touch whose records: a delegated user (bob) tries
 // every route, under every version prefix, with every list query option, directly and inside
 // $batch, on another user's (alice's) records: by /me (his own records: never hers) and by
 // /users/{alice} (403). Users whose names are crafted to look like alice's, or like a piece of

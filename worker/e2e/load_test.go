@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/usedinsight/usedinsight/internal/loadtest"
+	"github.com/usedinsight/usedinsight/internal/testsupport/loadtest"
 )
 
 // TestLoad: 2,000 creates from six users, 48 in flight, mixed with lists and deletes, on the
 // shared Worker: no 5xx from the Worker, every 201 is listed exactly once, newest first, with its
-// body, every deleted record is gone, and $count agrees (SPEC §6, §10; issue 6). On a loaded
+// body, every deleted record is gone, and $count agrees. On a loaded
 // machine wrangler dev now and then restarts the Worker mid-request (its own 503 with
 // Retry-After: 0, or a dropped connection); the client retries those, safely, because its
 // creates carry their ids, and the report counts them.

@@ -116,7 +116,7 @@ for (const how of ['panic', 'exit']) {
   });
 }
 
-// Storage faults (issue 6): a KV operation that fails or never settles is a 503
+// Storage faults: a KV operation that fails or never settles is a 503
 // serviceNotAvailable with Retry-After for that request, leaves no record half-written (nothing
 // listed, counted or readable), and the next request is served normally.
 for (const fault of ['fails', 'hangs']) {

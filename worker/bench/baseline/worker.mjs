@@ -1,5 +1,5 @@
-// The baseline of `make bench-worker`: the least a JavaScript Worker does to store a usedInsight
-// (SPEC §9): read the body, JSON.parse it, give it an id from crypto.randomUUID and KV.put it.
+// The baseline of `make bench-worker`: the least a JavaScript Worker does to store a usedInsight:
+// read the body, JSON.parse it, give it an id from crypto.randomUUID and KV.put it.
 // No validation, no authentication, no indexes. The Go Worker must match its throughput.
 export default {
   async fetch(request, env) {

@@ -1,6 +1,7 @@
-// Command nativecore answers requests with the Go core built natively, so that the Node.js tests
-// can check that the WebAssembly build behind web/insight.mjs gives exactly the same answers:
-// the server and the page agree on every payload.
+// Command nativeref is the native reference for the WebAssembly module: it answers the same
+// calls with the Go core compiled for this machine, so that the Node.js tests can check that
+// the build behind web/insight.mjs gives exactly the same answers (the server and the browser
+// must agree on every verdict).
 //
 // It reads a JSON array of calls from standard input and writes a JSON array of results, one
 // per call:
@@ -46,7 +47,7 @@ type result map[string]any
 func main() {
 	var calls []call
 	if err := json.NewDecoder(os.Stdin).Decode(&calls); err != nil {
-		fmt.Fprintln(os.Stderr, "nativecore:", err)
+		fmt.Fprintln(os.Stderr, "nativeref:", err)
 		os.Exit(2)
 	}
 	results := make([]result, len(calls))
@@ -54,7 +55,7 @@ func main() {
 		results[i] = answer(c)
 	}
 	if err := json.NewEncoder(os.Stdout).Encode(results); err != nil {
-		fmt.Fprintln(os.Stderr, "nativecore:", err)
+		fmt.Fprintln(os.Stderr, "nativeref:", err)
 		os.Exit(1)
 	}
 }

@@ -28,4 +28,4 @@ require (
 	go.opentelemetry.io/otel/trace v1.37.0 // indirect
 )
 
-replace github.com/usedinsight/usedinsight => ../
+replace github.com/usedinsight/usedinsight => ../../

@@ -51,7 +51,7 @@ func profileCPU(entry string) error {
 	}
 	run := func(args ...string) (result, error) {
 		var r result
-		cmd := exec.Command("node", append([]string{filepath.Join(root, "bench", "worker", "profile.mjs"), "--json"}, args...)...)
+		cmd := exec.Command("node", append([]string{filepath.Join(root, "worker", "bench", "profile.mjs"), "--json"}, args...)...)
 		cmd.Dir = root
 		out, err := cmd.Output()
 		if err != nil {

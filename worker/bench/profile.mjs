@@ -2,12 +2,12 @@
 // in-memory KV that answers each operation as a separate I/O event, so that wrangler's HTTP
 // path, its local KV and the noise of other processes are left out. Part of `make bench-worker`.
 //
-//   node bench/worker/profile.mjs [--entry host|syumai] [--dir worker/build] [--n 3000] [--c 16]
+//   node worker/bench/profile.mjs [--entry host|syumai] [--dir worker/build] [--n 3000] [--c 16]
 //                                 [--what create|list|get] [--baseline] [--cpu-prof out.cpuprofile]
 //
 // --entry host runs worker/host.mjs (one Go runtime per isolate); --entry syumai runs the logic
 // of syumai/workers' generated entry (a new runtime per request) with the app.wasm of --dir.
-// --baseline runs bench/baseline-worker/worker.mjs instead. It prints µs of CPU per request
+// --baseline runs worker/bench/baseline/worker.mjs instead. It prints µs of CPU per request
 // (process CPU time, so other processes on the machine do not count).
 // With --cpu-prof it writes a V8 CPU profile and prints the self time by category.
 
@@ -80,7 +80,7 @@ function token(secret, sub) {
 
 async function loadHandler() {
   if (args.baseline) {
-    const mod = await import(root + 'bench/baseline-worker/worker.mjs');
+    const mod = await import(root + 'worker/bench/baseline/worker.mjs');
     return mod.default.fetch;
   }
   const dir = args.dir.replace(/\/$/, '');

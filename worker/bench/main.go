@@ -1,16 +1,20 @@
 //go:build !js
 
-// Command worker is `make bench-worker`: the Worker benchmark of SPEC §9 on one local
-// `wrangler dev` setup (the wrangler and workerd pinned in worker/package-lock.json).
+// Command bench is the Worker benchmark, run by `make bench-worker`: the Go Worker against
+// JavaScript reference Workers on one local `wrangler dev` setup (the wrangler and workerd
+// pinned in worker/package-lock.json), each started by internal/testsupport/wrangler.
+//
+// Beside it: baseline/ holds the JavaScript reference Workers and their wrangler.jsonc (never
+// deployed), profile.mjs and cpuprofile.mjs measure where a request's CPU time goes in Node.js.
 //
 // It starts, each in its own `wrangler dev` with its own local KV:
 //
 //   - the Go Worker as built by `make worker` (worker/wrangler.jsonc without its static assets,
 //     so that all three have the same shape: main and the KV binding; -assets keeps them),
-//   - the JavaScript baseline, bench/baseline-worker/worker.mjs: JSON.parse, crypto.randomUUID
+//   - the JavaScript baseline, worker/bench/baseline/worker.mjs: JSON.parse, crypto.randomUUID
 //     and one KV.put of the body, no validation, no authentication,
 //   - a JavaScript Worker that does the KV work of the store's Create and nothing else
-//     (bench/baseline-worker/kvwork.mjs), to show how much of the gap is KV,
+//     (worker/bench/baseline/kvwork.mjs), to show how much of the gap is KV,
 //
 // and prints:
 //
@@ -29,6 +33,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -49,7 +54,8 @@ import (
 	"time"
 
 	"github.com/usedinsight/usedinsight/internal/auth"
-	"github.com/usedinsight/usedinsight/internal/loadtest"
+	"github.com/usedinsight/usedinsight/internal/testsupport/loadtest"
+	"github.com/usedinsight/usedinsight/internal/testsupport/wrangler"
 )
 
 var (
@@ -69,7 +75,7 @@ var (
 	assets      = flag.Bool("assets", false, "keep worker/wrangler.jsonc's static assets for the Go Worker (wrangler dev then routes each request through its asset router first, which the JavaScript Workers do not have)")
 	loadCreates = flag.Int("load", 2000, "creates in the sustained mixed load (with a list after every 4th and a delete after every 5th); 0 skips it")
 	loadC       = flag.Int("load-c", 48, "requests in flight in the sustained mixed load")
-	profile     = flag.Bool("profile", true, "also measure the CPU time of a request in Node.js, by where it goes (bench/worker/profile.mjs)")
+	profile     = flag.Bool("profile", true, "also measure the CPU time of a request in Node.js, by where it goes (worker/bench/profile.mjs)")
 )
 
 const maxRequestsPerRound = 200_000 // a bound on every load loop besides its time
@@ -83,7 +89,7 @@ var (
 func main() {
 	flag.Parse()
 	var err error
-	if root, err = repoRoot(); err != nil {
+	if root, err = wrangler.Root(); err != nil {
 		fatal(err)
 	}
 	if seed, err = os.ReadFile(filepath.Join(root, "internal", "insight", "testdata", "seed.json")); err != nil {
@@ -99,23 +105,16 @@ func main() {
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
 		<-sig
-		servers.stopAll()
+		wrangler.StopAll()
 		os.Exit(2)
 	}()
 	time.AfterFunc(*budget, func() {
 		fmt.Fprintln(os.Stderr, "bench-worker: over its time budget; stopping")
-		servers.stopAll()
+		wrangler.StopAll()
 		os.Exit(1)
 	})
 	err = run()
-	if err != nil {
-		servers.mu.Lock()
-		for s := range servers.m {
-			fmt.Fprintf(os.Stderr, "bench-worker: output of wrangler dev %s (%s):\n%s\n", s.name, s.base, lastLines(s.out.String(), 40))
-		}
-		servers.mu.Unlock()
-	}
-	servers.stopAll()
+	wrangler.StopAll()
 	if err != nil {
 		fatal(err)
 	}
@@ -123,7 +122,7 @@ func main() {
 
 func fatal(err error) {
 	fmt.Fprintln(os.Stderr, "bench-worker:", err)
-	servers.stopAll()
+	wrangler.StopAll()
 	os.Exit(1)
 }
 
@@ -131,7 +130,7 @@ func fatal(err error) {
 type target struct {
 	name   string
 	cfg    serverConfig
-	srv    *devServer
+	srv    *wrangler.Server
 	url    string // the create URL
 	header http.Header
 	cold   []time.Duration
@@ -139,7 +138,7 @@ type target struct {
 	create *samples
 }
 
-func run() error {
+func run() (err error) {
 	start := time.Now()
 	secret := randomHex(32)
 	tmp, err := os.MkdirTemp(*kvDir, "usedinsight-bench-kv-")
@@ -151,10 +150,10 @@ func run() error {
 	goW := &target{name: "Go Worker (usedinsight)", cfg: serverConfig{name: "go", config: filepath.Join(root, "worker", "wrangler.jsonc"),
 		main: *goMain, vars: map[string]string{"AUTH_SECRET": secret, "KV_OP_COUNTS": "1"}, persist: filepath.Join(tmp, "go"), noAsset: !*assets}}
 	goW.header = bearer(secret, "bench-create")
-	jsW := &target{name: "JS baseline (parse, randomUUID, 1 put)", cfg: serverConfig{name: "js", config: filepath.Join(root, "bench", "baseline-worker", "wrangler.jsonc"),
+	jsW := &target{name: "JS baseline (parse, randomUUID, 1 put)", cfg: serverConfig{name: "js", config: filepath.Join(root, "worker", "bench", "baseline", "wrangler.jsonc"),
 		persist: filepath.Join(tmp, "js")}}
-	kvW := &target{name: "JS with the store's KV work", cfg: serverConfig{name: "kvwork", config: filepath.Join(root, "bench", "baseline-worker", "wrangler.jsonc"),
-		main: filepath.Join(root, "bench", "baseline-worker", "kvwork.mjs"), persist: filepath.Join(tmp, "kvwork")}}
+	kvW := &target{name: "JS with the store's KV work", cfg: serverConfig{name: "kvwork", config: filepath.Join(root, "worker", "bench", "baseline", "wrangler.jsonc"),
+		main: filepath.Join(root, "worker", "bench", "baseline", "kvwork.mjs"), persist: filepath.Join(tmp, "kvwork")}}
 	targets := []*target{goW, jsW}
 	if *kvwork {
 		targets = append(targets, kvW)
@@ -163,6 +162,13 @@ func run() error {
 		t.header = mergeHeader(t.header, http.Header{"Content-Type": {"application/json"}})
 		t.create = &samples{}
 	}
+	defer func() {
+		for _, t := range targets {
+			if err != nil && t.srv != nil {
+				fmt.Fprintf(os.Stderr, "bench-worker: output of wrangler dev %s (%s):\n%s\n", t.cfg.name, t.srv.Base, lastLines(t.srv.Output(), 40))
+			}
+		}
+	}()
 
 	load1 := loadAvg()
 	fmt.Printf("== Worker benchmark%s: %s ==\n", labelSuffix(), time.Now().UTC().Format("2006-01-02 15:04 UTC"))
@@ -178,14 +184,14 @@ func run() error {
 	for i := 0; i < *colds; i++ {
 		for _, t := range targets {
 			if t.srv != nil {
-				t.srv.stop()
+				t.srv.Stop()
 			}
 			if t.srv, err = startServer(t.cfg); err != nil {
 				return err
 			}
-			t.url = t.srv.base + "/me/insights/used"
+			t.url = t.srv.Base + "/me/insights/used"
 			if t != goW {
-				t.url = t.srv.base + "/"
+				t.url = t.srv.Base + "/"
 			}
 			time.Sleep(500 * time.Millisecond) // let wrangler settle; the Worker is not called yet
 			d, err := t.post(context.Background())
@@ -246,7 +252,7 @@ func run() error {
 		for i := range 6 {
 			tokens = append(tokens, bearer(secret, fmt.Sprintf("bench-load-%d", i)).Get("Authorization")[len("Bearer "):])
 		}
-		mixed, err = loadtest.Run(context.Background(), loadtest.Config{Base: goW.srv.base, Tokens: tokens, Creates: *loadCreates, InFlight: *loadC, Client: client})
+		mixed, err = loadtest.Run(context.Background(), loadtest.Config{Base: goW.srv.Base, Tokens: tokens, Creates: *loadCreates, InFlight: *loadC, Client: client})
 		if err != nil {
 			return err
 		}
@@ -254,9 +260,9 @@ func run() error {
 	load2 := loadAvg()
 
 	// The report.
-	shape := "the Go Worker with worker/wrangler.jsonc minus its static assets, the JavaScript Workers with bench/baseline-worker/wrangler.jsonc"
+	shape := "the Go Worker with worker/wrangler.jsonc minus its static assets, the JavaScript Workers with worker/bench/baseline/wrangler.jsonc"
 	if *assets {
-		shape = "the Go Worker with worker/wrangler.jsonc including its static assets, the JavaScript Workers with bench/baseline-worker/wrangler.jsonc"
+		shape = "the Go Worker with worker/wrangler.jsonc including its static assets, the JavaScript Workers with worker/bench/baseline/wrangler.jsonc"
 	}
 	fmt.Printf("%s\n", shape)
 	fmt.Printf("local KV in %s; load average (1 min) %s at start, %s at end; total %v\n\n", tmp, load1, load2, time.Since(start).Round(time.Second))
@@ -298,7 +304,7 @@ func run() error {
 	fmt.Println()
 	if mixed != nil {
 		fmt.Printf("Sustained mixed load on the Go Worker: %d creates from 6 users (half from one), a list ($top=25) after every 4th,\n", *loadCreates)
-		fmt.Printf("a delete after every 5th, %d in flight; then every record checked (internal/loadtest)\n", *loadC)
+		fmt.Printf("a delete after every 5th, %d in flight; then every record checked (internal/testsupport/loadtest)\n", *loadC)
 		fmt.Printf("  %-10s %9s %9s %9s %9s %10s %9s %9s\n", "ops/s", "creates/s", "creates", "lists", "deletes", "429, 503", "listed", "problems")
 		fmt.Printf("  %-10.1f %9.1f %9d %9d %9d %10s %9d %9d\n", mixed.Rate(), float64(mixed.Creates)/mixed.Elapsed.Seconds(), mixed.Creates, mixed.Lists, mixed.Deletes,
 			fmt.Sprintf("%d, %d", mixed.Retries[429], mixed.Retries[503]), mixed.Listed, len(mixed.Problems))
@@ -323,7 +329,7 @@ func run() error {
 		fmt.Printf("  %-42s %10.1f %22s %12.1f\n", t.name, ms(cs.pct(50)), strings.Join(each, " "), ms(ws.pct(50)))
 	}
 	if *profile {
-		servers.stopAll() // nothing else runs while CPU time is measured
+		wrangler.StopAll() // nothing else runs while CPU time is measured
 		return profileCPU(entry)
 	}
 	return nil
@@ -334,6 +340,37 @@ func labelSuffix() string {
 		return ""
 	}
 	return " (" + *label + ")"
+}
+
+// serverConfig says what one wrangler dev of the benchmark runs.
+type serverConfig struct {
+	name    string
+	config  string            // a wrangler.jsonc
+	main    string            // overrides the configuration's main when not empty
+	vars    map[string]string // its .dev.vars
+	persist string            // --persist-to
+	noAsset bool              // drop "assets"
+}
+
+// startServer starts the wrangler dev of c (internal/testsupport/wrangler, as the end-to-end
+// tests do) and returns when it is ready, without sending the Worker a request: the first one
+// is measured.
+func startServer(c serverConfig) (*wrangler.Server, error) {
+	cfg, err := wrangler.ReadConfig(c.config)
+	if err != nil {
+		return nil, err
+	}
+	if c.main != "" {
+		cfg["main"] = c.main
+	}
+	if c.noAsset {
+		delete(cfg, "assets")
+	}
+	b, err := json.MarshalIndent(cfg, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return wrangler.Start(wrangler.Options{Name: "bench-" + c.name, Config: b, Vars: c.vars, Persist: c.persist, StopGrace: 5 * time.Second})
 }
 
 // post sends one create and returns its latency; anything but 201 is an error.
@@ -492,7 +529,7 @@ var serverTiming = regexp.MustCompile(`kv;desc="([^"]*)"`)
 // reports for each.
 func kvOps(t *target, secret string) ([][2]string, error) {
 	h := mergeHeader(bearer(secret, "bench-kvops"), http.Header{"Content-Type": {"application/json"}})
-	base := t.srv.base + "/me/insights/used"
+	base := t.srv.Base + "/me/insights/used"
 	var out [][2]string
 	read := func(what string, res *http.Response) error {
 		m := serverTiming.FindStringSubmatch(res.Header.Get("Server-Timing"))
@@ -532,7 +569,7 @@ func kvOps(t *target, secret string) ([][2]string, error) {
 // seedRecords stores n records for user through the API, 16 at a time.
 func seedRecords(t *target, secret, user string, n int) error {
 	h := mergeHeader(bearer(secret, user), http.Header{"Content-Type": {"application/json"}})
-	url := t.srv.base + "/me/insights/used"
+	url := t.srv.Base + "/me/insights/used"
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var next atomic.Int64
 	var failed atomic.Value
@@ -581,7 +618,7 @@ func listLatency(t *target, secret, smallUser, largeUser string) (*samples, *sam
 	users := []string{smallUser, largeUser}
 	hs := []http.Header{bearer(secret, smallUser), bearer(secret, largeUser)}
 	out := []*samples{{}, {}}
-	url := t.srv.base + "/me/insights/used?$top=25"
+	url := t.srv.Base + "/me/insights/used?$top=25"
 	for i := -5; i < *listN; i++ { // five warm-up requests each
 		for u := range users {
 			d, status, _, err := do(context.Background(), client, "GET", url, hs[u], nil)
@@ -606,23 +643,6 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && bytes.Contains(b, []byte("module github.com/usedinsight/usedinsight\n")) {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("cannot find the repository root above the working directory")
-		}
-		dir = parent
-	}
 }
 
 var versionField = regexp.MustCompile(`"version":\s*"([^"]+)"`)

@@ -23,7 +23,7 @@ func TestStrip(t *testing.T) {
 
 // The Worker's own configuration is what the harnesses read.
 func TestStripWranglerConfig(t *testing.T) {
-	src, err := os.ReadFile("../../worker/wrangler.jsonc")
+	src, err := os.ReadFile("../../../worker/wrangler.jsonc")
 	if err != nil {
 		t.Fatal(err)
 	}
