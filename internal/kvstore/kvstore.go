@@ -32,9 +32,6 @@ import (
 // concurrent use.
 type KV interface {
 	// Get returns the key's value; ok is false, with a nil error, when the key does not exist.
-	// (syumai/workers' GetString returns the text "<null>" for a missing key: an adapter
-	// must report that as ok == false. The store also reads a "<null>" value as missing, since
-	// it never writes one.)
 	Get(ctx context.Context, key string) (value []byte, ok bool, err error)
 	// Put creates or overwrites the key.
 	Put(ctx context.Context, key string, value []byte) error
@@ -75,7 +72,7 @@ func (s *Store) get(ctx context.Context, l layout, id string) (stored, bool, err
 
 func (s *Store) getKey(ctx context.Context, key, id string) (stored, bool, error) {
 	v, ok, err := s.kv.Get(ctx, key)
-	if err != nil || !ok || string(v) == "<null>" {
+	if err != nil || !ok {
 		return stored{}, false, err
 	}
 	r, err := decodeStored(v)
@@ -93,11 +90,11 @@ func (s *Store) getKey(ctx context.Context, key, id string) (stored, bool, error
 func (s *Store) Create(ctx context.Context, user string, r store.Record) error {
 	l := userLayout(user)
 	key := l.primary(store.SortID(r.ID))
-	v, ok, err := s.kv.Get(ctx, key)
+	_, ok, err := s.kv.Get(ctx, key)
 	if err != nil {
 		return err
 	}
-	if ok && string(v) != "<null>" {
+	if ok {
 		return store.ErrExists
 	}
 	return s.write(ctx, l, key, stored{rec: r, nonce: newNonce()})
@@ -272,7 +269,7 @@ func (s *Store) List(ctx context.Context, user string, q store.Query) (store.Pag
 	valid := make([]bool, len(cands))
 	err := parallel(len(cands), func(i int) error {
 		v, ok, err := s.kv.Get(ctx, l.primary(cands[i].sortID))
-		if err != nil || !ok || string(v) == "<null>" {
+		if err != nil || !ok {
 			return err
 		}
 		r, err := decodeStored(v)
@@ -349,7 +346,7 @@ func (s *Store) Count(ctx context.Context, user string, f store.Filter) (int, er
 	var mu sync.Mutex
 	err = parallel(len(unsure), func(i int) error {
 		v, ok, err := s.kv.Get(ctx, l.primary(unsure[i]))
-		if err != nil || !ok || string(v) == "<null>" {
+		if err != nil || !ok {
 			return err
 		}
 		r, err := decodeStored(v)

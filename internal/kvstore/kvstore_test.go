@@ -523,21 +523,6 @@ func TestHashCollisions(t *testing.T) {
 	}
 }
 
-// nullKV answers a Get of a missing key the way syumai/workers' GetString does.
-type nullKV struct{ KV }
-
-func (n nullKV) Get(ctx context.Context, key string) ([]byte, bool, error) {
-	v, ok, err := n.KV.Get(ctx, key)
-	if err == nil && !ok {
-		return []byte("<null>"), true, nil
-	}
-	return v, ok, err
-}
-
-func TestNullQuirk(t *testing.T) {
-	storetest.Run(t, func(_ *testing.T, key *store.TokenKey) store.Store { return New(nullKV{NewMemoryKV()}, key) })
-}
-
 func TestKVFailure(t *testing.T) {
 	down := errors.New("KV GET failed: 503 Service Unavailable")
 	kv := NewMemoryKV()
