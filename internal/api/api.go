@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/usedinsight/usedinsight/internal/auth"
+	"github.com/usedinsight/usedinsight/internal/clip"
 	"github.com/usedinsight/usedinsight/internal/odata"
 	"github.com/usedinsight/usedinsight/internal/store"
 )
@@ -118,7 +119,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if !rt.allows(method) {
 		w.Header().Set("Allow", rt.allow())
-		h.fail(q, &odata.Error{Status: 405, Code: "notAllowed", Message: "The HTTP method '" + clipText(r.Method) + "' is not allowed on " + rt.describe() + "."})
+		h.fail(q, &odata.Error{Status: 405, Code: "notAllowed", Message: "The HTTP method '" + clip.Message(r.Method) + "' is not allowed on " + rt.describe() + "."})
 		return
 	}
 	if rt.kind == routeDevToken {
@@ -287,6 +288,3 @@ func printable(s string, max int) bool {
 	}
 	return true
 }
-
-// clipText makes client text safe and short for a message.
-func clipText(s string) string { return odata.Clip(s) }
