@@ -21,6 +21,7 @@ import (
 
 	"github.com/tidwall/gjson"
 	"github.com/usedinsight/usedinsight/internal/clip"
+	"github.com/usedinsight/usedinsight/internal/httprec"
 	"github.com/usedinsight/usedinsight/internal/jsoncheck"
 	"github.com/usedinsight/usedinsight/internal/odata"
 )
@@ -126,12 +127,9 @@ func (h *Handler) runInner(q *request, it *batchItem) batchResponse {
 		r.Header.Set("Authorization", a)
 	}
 	r.TLS, r.RemoteAddr = q.r.TLS, q.r.RemoteAddr
-	w := &batchWriter{header: http.Header{}}
-	h.ServeHTTP(w, r)
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return batchResponse{status: w.status, header: w.header, body: w.body.Bytes()}
+	var w httprec.Recorder
+	h.ServeHTTP(&w, r)
+	return recorded(&w)
 }
 
 // failedDependency is the answer of a request that did not run because dep failed.
@@ -140,41 +138,17 @@ func (h *Handler) failedDependency(it, dep *batchItem, status int) batchResponse
 		Message: "The request was not run: it depends on request '" + clip.Message(dep.id) + "', which failed with status " + strconv.Itoa(status) + "."})
 }
 
-// innerError is an error answer for a request of the batch that the handler did not serve,
-// with the headers the handler would have sent.
+// innerError is the answer of a request of the batch that the handler did not serve, written
+// as the handler writes its errors.
 func (h *Handler) innerError(it *batchItem, e *odata.Error) batchResponse {
-	requestID := newUUID()
-	clientRequestID := it.header.Get("client-request-id")
-	if !printable(clientRequestID, 200) {
-		clientRequestID = requestID
-	}
-	hd := http.Header{}
-	hd.Set("request-id", requestID)
-	hd.Set("client-request-id", clientRequestID)
-	hd.Set("OData-Version", "4.0")
-	hd.Set("Cache-Control", "no-store")
-	hd.Set("Content-Type", JSONContentType)
-	return batchResponse{status: e.Status, header: hd, body: e.Body(h.c.Now(), requestID, clientRequestID)}
+	var w httprec.Recorder
+	odata.WriteError(&w, it.method, odata.NewIDs(it.header.Get("client-request-id")), e, h.c.Now())
+	return recorded(&w)
 }
 
-// batchWriter collects what the handler answers one request of a batch.
-type batchWriter struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func (w *batchWriter) Header() http.Header { return w.header }
-
-func (w *batchWriter) WriteHeader(status int) {
-	if w.status == 0 {
-		w.status = status
-	}
-}
-
-func (w *batchWriter) Write(b []byte) (int, error) {
-	w.WriteHeader(http.StatusOK)
-	return w.body.Write(b)
+// recorded is what w recorded, as one response of the batch.
+func recorded(w *httprec.Recorder) batchResponse {
+	return batchResponse{status: w.Status(), header: w.Header(), body: w.Body()}
 }
 
 // graphHeaderNames spells response headers as Graph does where Go's canonical form differs.

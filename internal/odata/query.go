@@ -1,5 +1,6 @@
 // Package odata holds the pieces of the OData protocol this service speaks: the list query
-// options, the error envelope and the context URLs.
+// options, the error envelope, the headers and error response every answer shares, and the
+// context URLs.
 package odata
 
 import (
