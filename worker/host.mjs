@@ -1,5 +1,6 @@
 // The JavaScript half of the Worker's host adapter: one Go program per isolate serves every
-// request, many at once. worker/host.go is the Go half and documents the calling protocol;
+// request, many at once. internal/hostproto is the Go half and documents the calling protocol
+// (worker/host.go binds it to the wasm imports and exports);
 // entry.mjs is the Worker module that uses this file. Node.js tests: worker/test/.
 //
 // Three rules of the Workers runtime shape this file:
@@ -15,7 +16,7 @@
 //     Go runs or when a runtime dies; Go itself never keeps one request waiting on another.
 //  3. A panic outside the handler's goroutine, an exit or a trap ends the Go program with
 //     every request it was serving (a panic in the handler's goroutine is a 500 for that request
-//     alone, host.go). The next request starts a new program. Of the requests in flight, the one
+//     alone, internal/hostproto). The next request starts a new program. Of the requests in flight, the one
 //     on whose behalf Go was running when it died (the likely cause) gets a 500; the others are
 //     replayed on the new program when they had not asked for any KV write, at most `replays`
 //     times, and otherwise get a 500 too, since their writes may or may not have happened.
@@ -23,12 +24,12 @@
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-// settle statuses (host.go).
+// settle statuses (internal/hostproto).
 const OK = 0;
 const MISSING = 1;
 const FAILED = 2;
 
-/** The Content-Type of Graph's JSON answers (internal/api.JSONContentType). */
+/** The Content-Type of Graph's JSON answers (internal/odata.JSONContentType). */
 export const JSON_CONTENT_TYPE =
   'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
@@ -64,278 +65,332 @@ export function createHost({
   log = console.error,
   instantiate = (m, imports) => new WebAssembly.Instance(m, imports),
 }) {
-  let live = null; // the runtime that takes new requests
-  let maxBody = -1; // the most of a body Go reads (host.go's maxBodyRead)
-  let lastId = 0;
-  let lastEnv = 0;
-  const envIds = new WeakMap();
-  const stats = { runtimes: 0, deaths: 0, replays: 0 };
+  // The host's state, which every part below takes as its first argument.
+  const host = {
+    module,
+    Go,
+    binding,
+    replays,
+    staleAfter,
+    drain,
+    kvTimeout,
+    log,
+    instantiate,
+    live: null, // the runtime that takes new requests
+    maxBody: -1, // the most of a body Go reads (hostproto.MaxBody)
+    lastId: 0,
+    envId: createEnvIds(),
+    stats: { runtimes: 0, deaths: 0, replays: 0 },
+  };
+  return { fetch: (request, env, ctx) => fetchRequest(host, request, env, ctx), stats: host.stats };
+}
 
-  function envId(env) {
-    let id = envIds.get(env);
+// createEnvIds numbers env objects, as Go's request(id, env, ...) takes them.
+function createEnvIds() {
+  let last = 0;
+  const ids = new WeakMap();
+  return (env) => {
+    let id = ids.get(env);
     if (id === undefined) {
-      lastEnv = (lastEnv % 0x7fffffff) + 1;
-      id = lastEnv;
-      envIds.set(env, id);
+      last = (last % 0x7fffffff) + 1;
+      id = last;
+      ids.set(env, id);
     }
     return id;
-  }
+  };
+}
 
-  // start instantiates the module and runs main, which calls ready and blocks.
-  function start() {
-    const go = new Go();
-    const rt = {
-      go,
-      exports: null,
-      dead: false,
-      requests: new Map(), // id → Req in flight
-      current: 0, // the request on whose behalf Go is running now, 0 for none
-      // syumai/workers' glue exposes this as the global `context` to Go; its cloudflare.Getenv
-      // reads env from it while a handler is built (host.go). ctx stays per request, in Req.
-      context: { env: undefined, binding: {} },
-    };
-    const mem = () => rt.exports.mem.buffer;
-    const str = (p, n) => (n === 0 ? '' : decoder.decode(new Uint8Array(mem(), p, n)));
-    // Imports must never throw into Go.
-    const guard = (f) => (...args) => {
-      try {
-        f(...args);
-      } catch (err) {
-        log('usedinsight: host adapter:', err);
-      }
-    };
-    const imports = {
-      ...go.importObject,
-      usedinsight: {
-        ready: guard((n) => {
-          maxBody = n;
-          rt.ready = true;
-        }),
-        respond: guard((id, status, hp, hl, bp, bl) => respond(rt, id, status, str(hp, hl), bl < 0 ? null : new Uint8Array(mem(), bp, bl).slice())),
-        kv_get: guard((id, op, kp, kl) => kv(rt, id, op, 'get', str(kp, kl))),
-        kv_put: guard((id, op, kp, kl, vp, vl) => kv(rt, id, op, 'put', str(kp, kl), new Uint8Array(mem(), vp, vl).slice())),
-        kv_delete: guard((id, op, kp, kl) => kv(rt, id, op, 'delete', str(kp, kl))),
-        kv_list: guard((id, op, pp, pl, cp, cl, limit) => kv(rt, id, op, 'list', str(pp, pl), str(cp, cl), limit)),
-      },
-    };
-    const instance = instantiate(module, imports);
-    rt.exports = instance.exports;
-    go.exit = (code) => die(rt, new Error(`the Go program exited with code ${code}`));
-    stats.runtimes++;
-    // run executes main up to its first wait before it returns; its promise settles on exit.
-    go.run(instance, rt.context).then(
-      () => die(rt, new Error('the Go program exited')),
-      (err) => die(rt, err),
-    );
-    if (!rt.ready || rt.dead) {
-      die(rt, new Error('the Go program did not start'));
-      throw new Error('usedinsight: the Go program did not start');
-    }
-    return rt;
-  }
+// ---- Linear memory: reading what Go hands over, writing into the buffers Go allocates.
 
-  // run resumes Go on behalf of request id until every goroutine waits.
-  function run(rt, id) {
-    if (rt.dead) return;
-    const prev = rt.current;
-    rt.current = id;
+function readString(rt, p, n) {
+  return n === 0 ? '' : decoder.decode(new Uint8Array(rt.exports.mem.buffer, p, n));
+}
+
+function copyBytes(rt, p, n) {
+  return new Uint8Array(rt.exports.mem.buffer, p, n).slice();
+}
+
+// writeRequest writes a request's head and body into a buffer of Go's and returns the head's
+// length in bytes.
+function writeRequest(rt, head, body) {
+  const bodyLen = body === null ? -1 : body.length;
+  // Room for the head as ASCII (the usual case), else for any UTF-8 (3 bytes a unit at most).
+  let room = head.length;
+  let p = rt.exports.alloc(room + Math.max(bodyLen, 0));
+  let view = new Uint8Array(rt.exports.mem.buffer);
+  let { read, written } = encoder.encodeInto(head, view.subarray(p, p + room));
+  if (read < head.length) {
+    room = head.length * 3;
+    p = rt.exports.alloc(room + Math.max(bodyLen, 0));
+    view = new Uint8Array(rt.exports.mem.buffer);
+    ({ written } = encoder.encodeInto(head, view.subarray(p, p + room)));
+  }
+  if (bodyLen > 0) view.set(body, p + written);
+  return written;
+}
+
+// writeResult writes a KV result (text, bytes or null) into a buffer of Go's and returns its
+// length, -1 for null.
+function writeResult(rt, data) {
+  if (data === null) return -1;
+  const bytes = typeof data === 'string' ? encoder.encode(data) : new Uint8Array(data);
+  const p = rt.exports.alloc(bytes.length);
+  new Uint8Array(rt.exports.mem.buffer, p, bytes.length).set(bytes);
+  return bytes.length;
+}
+
+// ---- Runtimes: starting a Go program, resuming it, retiring it when it dies (rule 3).
+
+// start instantiates the module and runs main, which calls ready and blocks.
+function start(host) {
+  const go = new host.Go();
+  const rt = {
+    go,
+    exports: null,
+    dead: false,
+    ready: false,
+    requests: new Map(), // id → Req in flight
+    current: 0, // the request on whose behalf Go is running now, 0 for none
+    // syumai/workers' glue exposes this as the global `context` to Go; its cloudflare.Getenv
+    // reads env from it while a handler is built (host.go). ctx stays per request, in Req.
+    context: { env: undefined, binding: {} },
+  };
+  const instance = host.instantiate(host.module, { ...go.importObject, usedinsight: goImports(host, rt) });
+  rt.exports = instance.exports;
+  go.exit = (code) => die(host, rt, new Error(`the Go program exited with code ${code}`));
+  host.stats.runtimes++;
+  // run executes main up to its first wait before it returns; its promise settles on exit.
+  go.run(instance, rt.context).then(
+    () => die(host, rt, new Error('the Go program exited')),
+    (err) => die(host, rt, err),
+  );
+  if (!rt.ready || rt.dead) {
+    die(host, rt, new Error('the Go program did not start'));
+    throw new Error('usedinsight: the Go program did not start');
+  }
+  return rt;
+}
+
+// goImports are the functions Go calls (module "usedinsight"). They must never throw into Go.
+function goImports(host, rt) {
+  const guard = (f) => (...args) => {
     try {
-      rt.go._resume();
+      f(...args);
     } catch (err) {
-      die(rt, err);
-    } finally {
-      rt.current = prev;
+      host.log('usedinsight: host adapter:', err);
+    }
+  };
+  return {
+    ready: guard((n) => {
+      host.maxBody = n;
+      rt.ready = true;
+    }),
+    respond: guard((id, status, hp, hl, bp, bl) => respond(rt, id, status, readString(rt, hp, hl), bl < 0 ? null : copyBytes(rt, bp, bl), host.log)),
+    kv_get: guard((id, op, kp, kl) => startKV(host, rt, id, op, 'get', readString(rt, kp, kl))),
+    kv_put: guard((id, op, kp, kl, vp, vl) => startKV(host, rt, id, op, 'put', readString(rt, kp, kl), copyBytes(rt, vp, vl))),
+    kv_delete: guard((id, op, kp, kl) => startKV(host, rt, id, op, 'delete', readString(rt, kp, kl))),
+    kv_list: guard((id, op, pp, pl, cp, cl, limit) => startKV(host, rt, id, op, 'list', readString(rt, pp, pl), readString(rt, cp, cl), limit)),
+  };
+}
+
+// resume runs Go on behalf of request id until every goroutine waits.
+function resume(host, rt, id) {
+  if (rt.dead) return;
+  const prev = rt.current;
+  rt.current = id;
+  try {
+    rt.go._resume();
+  } catch (err) {
+    die(host, rt, err);
+  } finally {
+    rt.current = prev;
+  }
+}
+
+// die retires a runtime that exited or trapped; see rule 3. suspect is the request on whose
+// behalf Go was running when it died: it is not replayed.
+function die(host, rt, err, suspect = rt.current) {
+  if (rt.dead) return;
+  rt.dead = true;
+  host.stats.deaths++;
+  if (host.live === rt) host.live = null;
+  host.log('usedinsight: the Go program stopped; the next request starts a new one:', err);
+  const inflight = [...rt.requests.values()];
+  rt.requests.clear();
+  for (const req of inflight) {
+    req.ops.clear();
+    if (req.id !== suspect && !req.wrote && req.attempts <= host.replays) {
+      host.stats.replays++;
+      req.post(() => dispatch(host, req));
+    } else {
+      const message = req.wrote
+        ? 'The service stopped while serving the request; its changes may or may not have been stored.'
+        : 'The service stopped while serving the request.';
+      req.post(() => req.finish(errorResponse(req, 500, 'generalException', message)));
     }
   }
+}
 
-  // dispatch hands req to the live runtime; it runs in req's own fetch handler.
-  function dispatch(req) {
-    let rt = live;
-    if (rt === null) {
-      try {
-        rt = live = start();
-      } catch (err) {
-        log('usedinsight:', err);
-        req.finish(errorResponse(req, 500, 'generalException', 'The service could not start.'));
-        return;
-      }
-    }
-    sweep(rt);
-    req.attempts++;
-    req.wrote = false;
-    req.rt = rt;
-    rt.requests.set(req.id, req);
-    rt.context.env = req.env;
-    const prev = rt.current;
-    rt.current = req.id;
+// ---- Requests: handing one to Go, and its response back to its own handler (rule 1).
+
+/**
+ * The Worker's fetch handler.
+ * @param {object} host
+ * @param {Request} request
+ * @param {Record<string, any>} env
+ * @param {ExecutionContext} ctx
+ */
+async function fetchRequest(host, request, env, ctx) {
+  if (host.maxBody < 0 && host.live === null) {
     try {
-      const bodyLen = req.body === null ? -1 : req.body.length;
-      // Room for the head as ASCII (the usual case), else for any UTF-8 (3 bytes a unit at most).
-      let room = req.head.length;
-      let p = rt.exports.alloc(room + Math.max(bodyLen, 0));
-      let view = new Uint8Array(rt.exports.mem.buffer);
-      let { read, written } = encoder.encodeInto(req.head, view.subarray(p, p + room));
-      if (read < req.head.length) {
-        room = req.head.length * 3;
-        p = rt.exports.alloc(room + Math.max(bodyLen, 0));
-        view = new Uint8Array(rt.exports.mem.buffer);
-        ({ written } = encoder.encodeInto(req.head, view.subarray(p, p + room)));
-      }
-      if (bodyLen > 0) view.set(req.body, p + written);
-      rt.exports.request(req.id, envId(req.env), written, bodyLen);
-      rt.go._resume();
+      host.live = start(host);
     } catch (err) {
-      die(rt, err);
-    } finally {
-      rt.current = prev;
+      host.log('usedinsight:', err);
+      return errorResponse({ clientRequestId: request.headers.get('client-request-id') }, 500, 'generalException', 'The service could not start.');
     }
   }
-
-  function respond(rt, id, status, head, body) {
-    const req = rt.requests.get(id);
-    if (req === undefined) return;
-    rt.requests.delete(id);
-    const make = () => {
-      let res;
-      try {
-        const headers = new Headers();
-        for (let i = 0; i < head.length; ) {
-          const a = head.indexOf('\n', i);
-          const b = head.indexOf('\n', a + 1);
-          headers.append(head.slice(i, a), head.slice(a + 1, b));
-          i = b + 1;
-        }
-        const nullBody = status === 101 || status === 204 || status === 205 || status === 304;
-        res = new Response(nullBody ? null : body, { status, headers });
-      } catch (err) {
-        log('usedinsight: the response could not be made:', err);
-        res = errorResponse(req, 500, 'generalException', 'An internal server error occurred.');
-      }
-      req.finish(res);
-    };
-    if (rt.current === id) make();
-    else req.post(make);
+  let body;
+  try {
+    body = await readBody(request, host.maxBody, host.drain);
+  } catch (err) {
+    // The client sent a malformed body (a bad chunk) or went away while sending it.
+    host.log('usedinsight: reading the request body:', err);
+    return errorResponse({ clientRequestId: request.headers.get('client-request-id') }, 400, 'invalidRequest', 'The request body could not be read.');
   }
+  let head = request.method + '\n' + request.url + '\n';
+  for (const [name, value] of request.headers) head += name + '\n' + value + '\n';
+  host.lastId = (host.lastId % 0x7fffffff) + 1;
+  const req = new Req(host.lastId, env, ctx, head, body, request.headers.get('client-request-id'));
+  dispatch(host, req);
+  return req.serve();
+}
 
-  // kv starts a KV operation for request id (from its own handler; see rule 1) and settles
-  // it with Go when it completes.
-  function kv(rt, id, op, kind, a, b, c) {
-    const req = rt.requests.get(id);
-    if (req !== undefined && (kind === 'put' || kind === 'delete')) req.wrote = true;
-    const begin = () => {
-      let p;
-      try {
-        if (req === undefined || req.gone) throw new Error('the request is no longer served');
-        const ns = req.env[binding];
-        if (kind === 'get') p = ns.get(a, 'arrayBuffer');
-        else if (kind === 'put') p = ns.put(a, b);
-        else if (kind === 'delete') p = ns.delete(a);
-        else p = ns.list({ prefix: a, cursor: b || undefined, limit: c }).then((r) => JSON.stringify([r.list_complete ? '' : r.cursor, ...r.keys.map((k) => k.name)]));
-      } catch (err) {
-        p = Promise.reject(err);
-      }
-      if (req !== undefined) req.ops.add(op);
-      // Whichever comes first settles the operation; settle ignores the other.
-      const timer = setTimeout(() => settle(rt, req, op, FAILED, `KV ${kind} timed out after ${kvTimeout} ms`), kvTimeout);
-      p.then(
-        (v) => settle(rt, req, op, kind === 'get' && v === null ? MISSING : OK, v ?? null),
-        (err) => settle(rt, req, op, FAILED, String(err?.message ?? err)),
-      ).finally(() => clearTimeout(timer));
-    };
-    if (req !== undefined && rt.current === id && !req.gone) begin();
-    else if (req !== undefined && !req.gone) req.post(begin);
-    else Promise.resolve().then(begin); // fails at once, so the goroutine ends
-  }
-
-  function settle(rt, req, op, status, data) {
-    if (rt.dead) return;
-    if (req !== undefined) {
-      if (!req.ops.delete(op)) return; // already failed by sweep
-    }
+// dispatch hands req to the live runtime; it runs in req's own fetch handler.
+function dispatch(host, req) {
+  let rt = host.live;
+  if (rt === null) {
     try {
-      let n = -1;
-      if (data !== null) {
-        const bytes = typeof data === 'string' ? encoder.encode(data) : new Uint8Array(data);
-        n = bytes.length;
-        const p = rt.exports.alloc(n);
-        new Uint8Array(rt.exports.mem.buffer, p, n).set(bytes);
-      }
-      rt.exports.settle(op, status, n);
+      rt = host.live = start(host);
     } catch (err) {
-      die(rt, err);
+      host.log('usedinsight:', err);
+      req.finish(errorResponse(req, 500, 'generalException', 'The service could not start.'));
       return;
     }
-    run(rt, req !== undefined && !req.gone ? req.id : 0);
   }
-
-  // sweep fails the KV operations of requests in flight for longer than staleAfter: their
-  // clients left and the runtime cancelled their I/O, so that Go's goroutines do not wait forever.
-  function sweep(rt) {
-    const limit = Date.now() - staleAfter;
-    for (const req of rt.requests.values()) {
-      if (req.since > limit || req.gone) continue;
-      req.gone = true;
-      rt.requests.delete(req.id);
-      for (const op of req.ops) settle(rt, req, op, FAILED, 'the request is no longer served');
-    }
+  sweep(host, rt);
+  req.attempts++;
+  req.wrote = false;
+  req.rt = rt;
+  rt.requests.set(req.id, req);
+  rt.context.env = req.env;
+  const prev = rt.current;
+  rt.current = req.id;
+  try {
+    const headLen = writeRequest(rt, req.head, req.body);
+    rt.exports.request(req.id, host.envId(req.env), headLen, req.body === null ? -1 : req.body.length);
+    rt.go._resume();
+  } catch (err) {
+    die(host, rt, err);
+  } finally {
+    rt.current = prev;
   }
+}
 
-  // die retires a runtime that exited or trapped; see rule 3. suspect is the request on whose
-  // behalf Go was running when it died: it is not replayed.
-  function die(rt, err, suspect = rt.current) {
-    if (rt.dead) return;
-    rt.dead = true;
-    stats.deaths++;
-    if (live === rt) live = null;
-    log('usedinsight: the Go program stopped; the next request starts a new one:', err);
-    const inflight = [...rt.requests.values()];
-    rt.requests.clear();
-    for (const req of inflight) {
-      req.ops.clear();
-      if (req.id !== suspect && !req.wrote && req.attempts <= replays) {
-        stats.replays++;
-        req.post(() => dispatch(req));
-      } else {
-        const message = req.wrote
-          ? 'The service stopped while serving the request; its changes may or may not have been stored.'
-          : 'The service stopped while serving the request.';
-        req.post(() => req.finish(errorResponse(req, 500, 'generalException', message)));
-      }
-    }
-  }
-
-  /**
-   * The Worker's fetch handler.
-   * @param {Request} request
-   * @param {Record<string, any>} env
-   * @param {ExecutionContext} ctx
-   */
-  async function fetch(request, env, ctx) {
-    if (maxBody < 0 && live === null) {
-      try {
-        live = start();
-      } catch (err) {
-        log('usedinsight:', err);
-        return errorResponse({ clientRequestId: request.headers.get('client-request-id') }, 500, 'generalException', 'The service could not start.');
-      }
-    }
-    let body;
+// respond delivers Go's response to request id, in that request's own handler.
+function respond(rt, id, status, head, body, log) {
+  const req = rt.requests.get(id);
+  if (req === undefined) return;
+  rt.requests.delete(id);
+  const make = () => {
+    let res;
     try {
-      body = await readBody(request, maxBody, drain);
+      res = makeResponse(status, head, body);
     } catch (err) {
-      // The client sent a malformed body (a bad chunk) or went away while sending it.
-      log('usedinsight: reading the request body:', err);
-      return errorResponse({ clientRequestId: request.headers.get('client-request-id') }, 400, 'invalidRequest', 'The request body could not be read.');
+      log('usedinsight: the response could not be made:', err);
+      res = errorResponse(req, 500, 'generalException', 'An internal server error occurred.');
     }
-    let head = request.method + '\n' + request.url + '\n';
-    for (const [name, value] of request.headers) head += name + '\n' + value + '\n';
-    lastId = (lastId % 0x7fffffff) + 1;
-    const req = new Req(lastId, env, ctx, head, body, request.headers.get('client-request-id'));
-    dispatch(req);
-    return req.serve();
-  }
+    req.finish(res);
+  };
+  if (rt.current === id) make();
+  else req.post(make);
+}
 
-  return { fetch, stats };
+// makeResponse makes the Response of Go's status, head (names and values, each ending in "\n")
+// and body (null: none).
+function makeResponse(status, head, body) {
+  const headers = new Headers();
+  for (let i = 0; i < head.length; ) {
+    const a = head.indexOf('\n', i);
+    const b = head.indexOf('\n', a + 1);
+    headers.append(head.slice(i, a), head.slice(a + 1, b));
+    i = b + 1;
+  }
+  const nullBody = status === 101 || status === 204 || status === 205 || status === 304;
+  return new Response(nullBody ? null : body, { status, headers });
+}
+
+// ---- KV operations: started for Go, settled back into it.
+
+// kvCalls start each kind of operation on a KV namespace; each promises what settle hands Go.
+const kvCalls = {
+  get: (ns, key) => ns.get(key, 'arrayBuffer'),
+  put: (ns, key, value) => ns.put(key, value),
+  delete: (ns, key) => ns.delete(key),
+  list: (ns, prefix, cursor, limit) =>
+    ns.list({ prefix, cursor: cursor || undefined, limit }).then((r) => JSON.stringify([r.list_complete ? '' : r.cursor, ...r.keys.map((k) => k.name)])),
+};
+
+// startKV starts KV operation op for request id (from its own handler; see rule 1) and settles
+// it with Go when it completes.
+function startKV(host, rt, id, op, kind, a, b, c) {
+  const req = rt.requests.get(id);
+  if (req !== undefined && (kind === 'put' || kind === 'delete')) req.wrote = true;
+  const begin = () => {
+    let p;
+    try {
+      if (req === undefined || req.gone) throw new Error('the request is no longer served');
+      p = kvCalls[kind](req.env[host.binding], a, b, c);
+    } catch (err) {
+      p = Promise.reject(err);
+    }
+    if (req !== undefined) req.ops.add(op);
+    // Whichever comes first settles the operation; settle ignores the other.
+    const timer = setTimeout(() => settle(host, rt, req, op, FAILED, `KV ${kind} timed out after ${host.kvTimeout} ms`), host.kvTimeout);
+    p.then(
+      (v) => settle(host, rt, req, op, kind === 'get' && v === null ? MISSING : OK, v ?? null),
+      (err) => settle(host, rt, req, op, FAILED, String(err?.message ?? err)),
+    ).finally(() => clearTimeout(timer));
+  };
+  if (req !== undefined && rt.current === id && !req.gone) begin();
+  else if (req !== undefined && !req.gone) req.post(begin);
+  else Promise.resolve().then(begin); // fails at once, so the goroutine ends
+}
+
+// settle hands Go the result of KV operation op and resumes it.
+function settle(host, rt, req, op, status, data) {
+  if (rt.dead) return;
+  if (req !== undefined) {
+    if (!req.ops.delete(op)) return; // already failed by sweep
+  }
+  try {
+    rt.exports.settle(op, status, writeResult(rt, data));
+  } catch (err) {
+    die(host, rt, err);
+    return;
+  }
+  resume(host, rt, req !== undefined && !req.gone ? req.id : 0);
+}
+
+// sweep fails the KV operations of requests in flight for longer than staleAfter: their
+// clients left and the runtime cancelled their I/O, so that Go's goroutines do not wait forever.
+function sweep(host, rt) {
+  const limit = Date.now() - host.staleAfter;
+  for (const req of rt.requests.values()) {
+    if (req.since > limit || req.gone) continue;
+    req.gone = true;
+    rt.requests.delete(req.id);
+    for (const op of req.ops) settle(host, rt, req, op, FAILED, 'the request is no longer served');
+  }
 }
 
 /** One request in flight, with its mailbox (rule 1). */

@@ -4,7 +4,6 @@ package api
 
 import (
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"log"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/usedinsight/usedinsight/internal/auth"
+	"github.com/usedinsight/usedinsight/internal/clip"
 	"github.com/usedinsight/usedinsight/internal/odata"
 	"github.com/usedinsight/usedinsight/internal/store"
 )
@@ -65,32 +65,23 @@ func New(c Config) (*Handler, error) {
 }
 
 // JSONContentType is the Content-Type of JSON responses, as Graph sends it.
-const JSONContentType = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
+const JSONContentType = odata.JSONContentType
 
 // request is one request in flight with what the handler learned about it.
 type request struct {
-	w               http.ResponseWriter
-	r               *http.Request
-	requestID       string
-	clientRequestID string
-	root            string // service root: scheme://host plus the version prefix
-	route           route
-	user            string // whose records: the storage user
-	wrote           bool
+	w     http.ResponseWriter
+	r     *http.Request
+	ids   odata.IDs
+	root  string // service root: scheme://host plus the version prefix
+	route route
+	user  string // whose records: the storage user
+	wrote bool
 }
 
 // ServeHTTP answers one request.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	q := &request{w: w, r: r, requestID: newUUID()}
-	q.clientRequestID = r.Header.Get("client-request-id")
-	if !printable(q.clientRequestID, 200) {
-		q.clientRequestID = q.requestID
-	}
-	hd := w.Header()
-	hd.Set("request-id", q.requestID)
-	hd.Set("client-request-id", q.clientRequestID)
-	hd.Set("OData-Version", "4.0")
-	hd.Set("Cache-Control", "no-store")
+	q := &request{w: w, r: r, ids: odata.NewIDs(r.Header.Get("client-request-id"))}
+	q.ids.SetHeaders(w.Header())
 	defer func() {
 		if v := recover(); v != nil {
 			h.c.Logf("api: panic serving %s %s: %v", r.Method, r.URL.Path, v)
@@ -118,7 +109,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if !rt.allows(method) {
 		w.Header().Set("Allow", rt.allow())
-		h.fail(q, &odata.Error{Status: 405, Code: "notAllowed", Message: "The HTTP method '" + clipText(r.Method) + "' is not allowed on " + rt.describe() + "."})
+		h.fail(q, &odata.Error{Status: 405, Code: "notAllowed", Message: "The HTTP method '" + clip.Message(r.Method) + "' is not allowed on " + rt.describe() + "."})
 		return
 	}
 	if rt.kind == routeDevToken {
@@ -211,11 +202,8 @@ func (h *Handler) authorize(q *request) bool {
 
 // fail writes a Graph error response.
 func (h *Handler) fail(q *request, e *odata.Error) {
-	if e.Status == 503 && q.w.Header().Get("Retry-After") == "" {
-		q.w.Header().Set("Retry-After", "5")
-	}
-	body := e.Body(h.c.Now(), q.requestID, q.clientRequestID)
-	h.write(q, e.Status, JSONContentType, body)
+	q.wrote = true
+	odata.WriteError(q.w, q.r.Method, q.ids, e, h.c.Now())
 }
 
 func (h *Handler) write(q *request, status int, contentType string, body []byte) {
@@ -248,21 +236,6 @@ func baseURL(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-func newUUID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40 // version 4
-	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
-	var s [36]byte
-	hex.Encode(s[0:8], b[0:4])
-	hex.Encode(s[9:13], b[4:6])
-	hex.Encode(s[14:18], b[6:8])
-	hex.Encode(s[19:23], b[8:10])
-	hex.Encode(s[24:], b[10:])
-	s[8], s[13], s[18], s[23] = '-', '-', '-', '-'
-	return string(s[:])
-}
-
 const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 // newID returns 22 random base64url characters (132 bits).
@@ -274,19 +247,3 @@ func newID() string {
 	}
 	return string(b[:])
 }
-
-// printable reports whether s is non-empty visible ASCII of at most max bytes, safe to echo.
-func printable(s string, max int) bool {
-	if s == "" || len(s) > max {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x21 || s[i] > 0x7e {
-			return false
-		}
-	}
-	return true
-}
-
-// clipText makes client text safe and short for a message.
-func clipText(s string) string { return odata.Clip(s) }

@@ -20,6 +20,8 @@ import (
 	"strings"
 
 	"github.com/tidwall/gjson"
+	"github.com/usedinsight/usedinsight/internal/clip"
+	"github.com/usedinsight/usedinsight/internal/httprec"
 	"github.com/usedinsight/usedinsight/internal/jsoncheck"
 	"github.com/usedinsight/usedinsight/internal/odata"
 )
@@ -125,55 +127,28 @@ func (h *Handler) runInner(q *request, it *batchItem) batchResponse {
 		r.Header.Set("Authorization", a)
 	}
 	r.TLS, r.RemoteAddr = q.r.TLS, q.r.RemoteAddr
-	w := &batchWriter{header: http.Header{}}
-	h.ServeHTTP(w, r)
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return batchResponse{status: w.status, header: w.header, body: w.body.Bytes()}
+	var w httprec.Recorder
+	h.ServeHTTP(&w, r)
+	return recorded(&w)
 }
 
 // failedDependency is the answer of a request that did not run because dep failed.
 func (h *Handler) failedDependency(it, dep *batchItem, status int) batchResponse {
 	return h.innerError(it, &odata.Error{Status: http.StatusFailedDependency, Code: "failedDependency",
-		Message: "The request was not run: it depends on request '" + clipText(dep.id) + "', which failed with status " + strconv.Itoa(status) + "."})
+		Message: "The request was not run: it depends on request '" + clip.Message(dep.id) + "', which failed with status " + strconv.Itoa(status) + "."})
 }
 
-// innerError is an error answer for a request of the batch that the handler did not serve,
-// with the headers the handler would have sent.
+// innerError is the answer of a request of the batch that the handler did not serve, written
+// as the handler writes its errors.
 func (h *Handler) innerError(it *batchItem, e *odata.Error) batchResponse {
-	requestID := newUUID()
-	clientRequestID := it.header.Get("client-request-id")
-	if !printable(clientRequestID, 200) {
-		clientRequestID = requestID
-	}
-	hd := http.Header{}
-	hd.Set("request-id", requestID)
-	hd.Set("client-request-id", clientRequestID)
-	hd.Set("OData-Version", "4.0")
-	hd.Set("Cache-Control", "no-store")
-	hd.Set("Content-Type", JSONContentType)
-	return batchResponse{status: e.Status, header: hd, body: e.Body(h.c.Now(), requestID, clientRequestID)}
+	var w httprec.Recorder
+	odata.WriteError(&w, it.method, odata.NewIDs(it.header.Get("client-request-id")), e, h.c.Now())
+	return recorded(&w)
 }
 
-// batchWriter collects what the handler answers one request of a batch.
-type batchWriter struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func (w *batchWriter) Header() http.Header { return w.header }
-
-func (w *batchWriter) WriteHeader(status int) {
-	if w.status == 0 {
-		w.status = status
-	}
-}
-
-func (w *batchWriter) Write(b []byte) (int, error) {
-	w.WriteHeader(http.StatusOK)
-	return w.body.Write(b)
+// recorded is what w recorded, as one response of the batch.
+func recorded(w *httprec.Recorder) batchResponse {
+	return batchResponse{status: w.Status(), header: w.Header(), body: w.Body()}
 }
 
 // graphHeaderNames spells response headers as Graph does where Go's canonical form differs.
@@ -269,10 +244,10 @@ func parseBatch(body []byte) ([]batchItem, []int, *odata.Error) {
 		}
 		it.id = id.Str
 		if _, dup := index[it.id]; dup {
-			return nil, nil, badBatch(at+".id", "The id '"+clipText(it.id)+"' is used by more than one request of the batch.")
+			return nil, nil, badBatch(at+".id", "The id '"+clip.Message(it.id)+"' is used by more than one request of the batch.")
 		}
 		index[it.id] = i
-		named := "Request '" + clipText(it.id) + "'"
+		named := "Request '" + clip.Message(it.id) + "'"
 		m := rq.Get("method")
 		if m.Type != gjson.String || !isToken(m.Str) {
 			return nil, nil, badBatch(at+".method", named+" needs a method, such as GET or POST.")
@@ -309,7 +284,7 @@ func parseBatch(body []byte) ([]batchItem, []int, *odata.Error) {
 		for _, id := range ids {
 			d, ok := index[id]
 			if !ok {
-				return nil, nil, badBatch("requests["+strconv.Itoa(i)+"].dependsOn", "Request '"+clipText(items[i].id)+"' depends on '"+clipText(id)+"', which is not a request of the batch.")
+				return nil, nil, badBatch("requests["+strconv.Itoa(i)+"].dependsOn", "Request '"+clip.Message(items[i].id)+"' depends on '"+clip.Message(id)+"', which is not a request of the batch.")
 			}
 			if !slices.Contains(items[i].dependsOn, d) {
 				items[i].dependsOn = append(items[i].dependsOn, d)
@@ -318,7 +293,7 @@ func parseBatch(body []byte) ([]batchItem, []int, *odata.Error) {
 	}
 	order, cycle := runOrder(items)
 	if cycle >= 0 {
-		return nil, nil, badBatch("requests["+strconv.Itoa(cycle)+"].dependsOn", "Request '"+clipText(items[cycle].id)+"' depends on itself through dependsOn: the batch has a cycle.")
+		return nil, nil, badBatch("requests["+strconv.Itoa(cycle)+"].dependsOn", "Request '"+clip.Message(items[cycle].id)+"' depends on itself through dependsOn: the batch has a cycle.")
 	}
 	return items, order, nil
 }
@@ -390,7 +365,7 @@ func batchURL(raw string) (string, string) {
 	case slices.Contains(versions, "/"+first):
 		return "", "the url is relative to the version the batch was posted to: leave out " + first + "."
 	default:
-		return "", "'" + clipText(raw) + "' is not a resource of this API: urls start with /me or /users."
+		return "", "'" + clip.Message(raw) + "' is not a resource of this API: urls start with /me or /users."
 	}
 	out := "/" + path
 	if u.RawQuery != "" {
@@ -437,9 +412,9 @@ func batchHeaders(v gjson.Result) (http.Header, string) {
 	v.ForEach(func(name, value gjson.Result) bool {
 		switch {
 		case !isToken(name.Str):
-			msg = "'" + clipText(name.Str) + "' is not a header name."
+			msg = "'" + clip.Message(name.Str) + "' is not a header name."
 		case value.Type != gjson.String || strings.ContainsAny(value.Str, "\r\n\x00"):
-			msg = "the value of header '" + clipText(name.Str) + "' must be a string on one line."
+			msg = "the value of header '" + clip.Message(name.Str) + "' must be a string on one line."
 		default:
 			hd.Add(name.Str, value.Str)
 			return true

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/usedinsight/usedinsight/internal/clip"
 	"github.com/usedinsight/usedinsight/internal/insight"
 	"github.com/usedinsight/usedinsight/internal/odata"
 )
@@ -29,7 +30,7 @@ func (h *Handler) readJSON(q *request, limit int, what string) ([]byte, bool) {
 		return nil, false
 	}
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
-		h.fail(q, &odata.Error{Status: 415, Code: "invalidRequest", Message: what + " must be UTF-8; charset " + clipText(cs) + " is not supported."})
+		h.fail(q, &odata.Error{Status: 415, Code: "invalidRequest", Message: what + " must be UTF-8; charset " + clip.Message(cs) + " is not supported."})
 		return nil, false
 	}
 	tooLarge := &odata.Error{Status: 413, Code: "invalidRequest", Message: what + " is larger than " + strconv.Itoa(limit) + " bytes."}
@@ -54,7 +55,7 @@ func (h *Handler) readJSON(q *request, limit int, what string) ([]byte, bool) {
 		}
 		src = zr
 	default:
-		h.fail(q, &odata.Error{Status: 415, Code: "invalidRequest", Message: "Content-Encoding '" + clipText(enc) + "' is not supported; send gzip or no encoding."})
+		h.fail(q, &odata.Error{Status: 415, Code: "invalidRequest", Message: "Content-Encoding '" + clip.Message(enc) + "' is not supported; send gzip or no encoding."})
 		return nil, false
 	}
 	body, err := io.ReadAll(io.LimitReader(src, int64(limit)+1))

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/usedinsight/usedinsight/internal/clip"
 	"github.com/usedinsight/usedinsight/internal/insight"
 	"github.com/usedinsight/usedinsight/internal/odata"
 )
@@ -45,7 +46,7 @@ func parsePath(escaped string) (route, string, *odata.Error) {
 			break
 		}
 	}
-	notFound := &odata.Error{Status: 404, Code: "itemNotFound", Message: "Resource not found for the segment '" + clipText(lastSegment(escaped)) + "'."}
+	notFound := &odata.Error{Status: 404, Code: "itemNotFound", Message: "Resource not found for the segment '" + clip.Message(lastSegment(escaped)) + "'."}
 	if escaped == "/dev/token" {
 		return route{kind: routeDevToken}, version, nil
 	}
@@ -92,7 +93,7 @@ func parsePath(escaped string) (route, string, *odata.Error) {
 		default:
 			rt.kind, rt.id = routeItem, segs[2]
 			if !insight.ValidID(rt.id) {
-				return route{}, version, &odata.Error{Status: 400, Code: "invalidRequest", Message: "Invalid id '" + clipText(rt.id) + "': an id is 1 to 512 of A-Z a-z 0-9 - _ . ~."}
+				return route{}, version, &odata.Error{Status: 400, Code: "invalidRequest", Message: "Invalid id '" + clip.Message(rt.id) + "': an id is 1 to 512 of A-Z a-z 0-9 - _ . ~."}
 			}
 		}
 	}

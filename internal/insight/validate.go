@@ -16,6 +16,7 @@ import (
 	"unsafe"
 
 	"github.com/tidwall/gjson"
+	"github.com/usedinsight/usedinsight/internal/clip"
 	"github.com/usedinsight/usedinsight/internal/jsoncheck"
 )
 
@@ -562,7 +563,7 @@ func (v *validator) describe(t jsoncheck.Token) string {
 		return "false"
 	case jsoncheck.Number:
 		raw := v.r.Raw(t)
-		return "a number (" + clip(unsafe.String(unsafe.SliceData(raw), len(raw))) + ")"
+		return "a number (" + clip.To(unsafe.String(unsafe.SliceData(raw), len(raw)), quoteLen) + ")"
 	case jsoncheck.String:
 		return quote(v.str(t))
 	case jsoncheck.ArrayStart:
@@ -571,12 +572,15 @@ func (v *validator) describe(t jsoncheck.Token) string {
 	return "an object"
 }
 
+// quoteLen is the most bytes of a value that a message quotes.
+const quoteLen = 60
+
 // quote renders a string value for a message, cut short when long.
-func quote(s string) string { return quoteAll(clip(s)) }
+func quote(s string) string { return quoteAll(clip.To(s, quoteLen)) }
 
 // quoteThen is quote(s) + text, in one allocation when s is short printable ASCII, as it mostly is.
 func quoteThen(s, text string) string {
-	if len(s) <= 60 && printableASCII(s) {
+	if len(s) <= quoteLen && quotesPlain(s) {
 		return "\"" + s + "\"" + text
 	}
 	return quote(s) + text
@@ -584,32 +588,20 @@ func quoteThen(s, text string) string {
 
 // quoteAll is strconv.Quote, quicker for printable ASCII, which it only has to put in quotes.
 func quoteAll(s string) string {
-	if !printableASCII(s) {
+	if !quotesPlain(s) {
 		return strconv.Quote(s)
 	}
 	return "\"" + s + "\""
 }
 
-// printableASCII reports whether strconv.Quote would only put s in quotes.
-func printableASCII(s string) bool {
+// quotesPlain reports whether strconv.Quote would only put s in quotes.
+func quotesPlain(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
 			return false
 		}
 	}
 	return true
-}
-
-func clip(s string) string {
-	const max = 60
-	if len(s) <= max {
-		return s
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
 }
 
 func checkID(s string) string {

@@ -87,11 +87,11 @@ func describe(d []byte, i int) string {
 	if j-i > 1 {
 		return fmt.Sprintf("%q", d[i:j])
 	}
-	return "'" + printable(d, i) + "'"
+	return "'" + showChar(d, i) + "'"
 }
 
-// printable renders the character at i for a message, escaping what would not show.
-func printable(d []byte, i int) string {
+// showChar renders the character at i for a message, escaping what would not show.
+func showChar(d []byte, i int) string {
 	r, _ := utf8.DecodeRune(d[i:])
 	if r < 0x20 || r == utf8.RuneError || r == 0x7f {
 		return fmt.Sprintf("\\u%04x", r)

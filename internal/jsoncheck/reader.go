@@ -380,7 +380,7 @@ func (r *Reader) str(i int) (end int, escaped bool) {
 				}
 				i += 6
 			default:
-				r.fail(Syntax, i, fmt.Sprintf("invalid escape sequence \\%s in a string", printable(d, i+1)))
+				r.fail(Syntax, i, fmt.Sprintf("invalid escape sequence \\%s in a string", showChar(d, i+1)))
 				return -1, false
 			}
 		case c < 0x20:

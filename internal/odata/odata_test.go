@@ -116,7 +116,7 @@ func TestQueryErrorsNameTheOption(t *testing.T) {
 }
 
 // TestQueryErrorMessagesAreClipped: what a client sent is quoted in a message only through
-// Clip, valid UTF-8 and short. (FuzzParseQuery found "$\xeb" quoted as it came.)
+// clip.Message, valid UTF-8 and short. (FuzzParseQuery found "$\xeb" quoted as it came.)
 func TestQueryErrorMessagesAreClipped(t *testing.T) {
 	long := strings.Repeat("x", 5000)
 	for _, raw := range []string{

@@ -1,5 +1,6 @@
 // Package odata holds the pieces of the OData protocol this service speaks: the list query
-// options, the error envelope and the context URLs.
+// options, the error envelope, the headers and error response every answer shares, and the
+// context URLs.
 package odata
 
 import (
@@ -7,7 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/usedinsight/usedinsight/internal/clip"
 )
 
 // Property names a member that $filter and $orderby may use.
@@ -89,14 +91,14 @@ func ParseQuery(rawQuery string, allowed ...string) (Query, error) {
 		opt := strings.ToLower(name)
 		vals := values[name]
 		if len(vals) > 1 || seen[opt] {
-			return q, bad(opt, "Query option '"+Clip(opt)+"' was specified more than once, but it must be specified at most once.")
+			return q, bad(opt, "Query option '"+clip.Message(opt)+"' was specified more than once, but it must be specified at most once.")
 		}
 		seen[opt] = true
 		if !slices.Contains(allowed, opt) {
 			if slices.Contains(ListOptions, opt) {
 				return q, bad(opt, "Query option '"+opt+"' is not allowed on this request.")
 			}
-			return q, bad(opt, "Query option '"+Clip(name)+"' is not supported.")
+			return q, bad(opt, "Query option '"+clip.Message(name)+"' is not supported.")
 		}
 		v := vals[0]
 		var qe *QueryError
@@ -120,7 +122,7 @@ func ParseQuery(rawQuery string, allowed ...string) (Query, error) {
 				q.Count = true
 			case "false":
 			default:
-				qe = bad(opt, "Invalid value '"+Clip(v)+"' for $count: expected true or false.")
+				qe = bad(opt, "Invalid value '"+clip.Message(v)+"' for $count: expected true or false.")
 			}
 		}
 		if qe != nil {
@@ -136,7 +138,7 @@ var ListOptions = []string{"$top", "$skiptoken", "$filter", "$orderby", "$select
 func (q *Query) parseTop(v string) *QueryError {
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil || n < 1 || n > MaxTop {
-		return bad("$top", "Invalid value '"+Clip(v)+"' for $top: expected a whole number from 1 to "+strconv.Itoa(MaxTop)+".")
+		return bad("$top", "Invalid value '"+clip.Message(v)+"' for $top: expected a whole number from 1 to "+strconv.Itoa(MaxTop)+".")
 	}
 	q.Top = n
 	return nil
@@ -145,11 +147,11 @@ func (q *Query) parseTop(v string) *QueryError {
 func (q *Query) parseOrderBy(v string) *QueryError {
 	fields := strings.Fields(v)
 	if len(fields) == 0 || len(fields) > 2 {
-		return bad("$orderby", "Invalid $orderby '"+Clip(v)+"': expected LastUsed/LastAccessedDateTime or LastUsed/LastModifiedDateTime, then asc or desc.")
+		return bad("$orderby", "Invalid $orderby '"+clip.Message(v)+"': expected LastUsed/LastAccessedDateTime or LastUsed/LastModifiedDateTime, then asc or desc.")
 	}
 	p := propertyPaths[strings.ToLower(fields[0])]
 	if p != LastAccessed && p != LastModified {
-		return bad("$orderby", "Ordering by '"+Clip(fields[0])+"' is not supported: use LastUsed/LastAccessedDateTime or LastUsed/LastModifiedDateTime.")
+		return bad("$orderby", "Ordering by '"+clip.Message(fields[0])+"' is not supported: use LastUsed/LastAccessedDateTime or LastUsed/LastModifiedDateTime.")
 	}
 	q.OrderBy, q.Asc = p, true // OData's default direction is ascending
 	if len(fields) == 2 {
@@ -158,7 +160,7 @@ func (q *Query) parseOrderBy(v string) *QueryError {
 		case "desc":
 			q.Asc = false
 		default:
-			return bad("$orderby", "Invalid $orderby direction '"+Clip(fields[1])+"': expected asc or desc.")
+			return bad("$orderby", "Invalid $orderby direction '"+clip.Message(fields[1])+"': expected asc or desc.")
 		}
 	}
 	return nil
@@ -175,7 +177,7 @@ func (q *Query) parseSelect(v string) *QueryError {
 			}
 		}
 		if !found {
-			return bad("$select", "Could not find a property named '"+Clip(item)+"' on type 'microsoft.graph.usedInsight'.")
+			return bad("$select", "Could not find a property named '"+clip.Message(item)+"' on type 'microsoft.graph.usedInsight'.")
 		}
 	}
 	q.Select = q.Select[:0]
@@ -190,7 +192,7 @@ func (q *Query) parseSelect(v string) *QueryError {
 // parseFilter reads `path eq 'value' [and path eq 'value']...`.
 func (q *Query) parseFilter(v string) *QueryError {
 	invalid := func(why string) *QueryError {
-		return bad("$filter", "Invalid $filter '"+Clip(v)+"': "+why)
+		return bad("$filter", "Invalid $filter '"+clip.Message(v)+"': "+why)
 	}
 	s := v
 	for {
@@ -202,7 +204,7 @@ func (q *Query) parseFilter(v string) *QueryError {
 		path := s[:end]
 		p := propertyPaths[strings.ToLower(path)]
 		if p != Type && p != ContainerType && p != ReferenceType {
-			return invalid("filtering on '" + Clip(path) + "' is not supported: use ResourceVisualization/Type, ResourceVisualization/containerType or resourceReference/type.")
+			return invalid("filtering on '" + clip.Message(path) + "' is not supported: use ResourceVisualization/Type, ResourceVisualization/containerType or resourceReference/type.")
 		}
 		s = strings.TrimLeft(s[end:], " ")
 		if len(s) < 3 || !strings.EqualFold(s[:3], "eq ") {
@@ -218,7 +220,7 @@ func (q *Query) parseFilter(v string) *QueryError {
 		}
 		for _, c := range q.Filter {
 			if c.Property == p {
-				return invalid("'" + Clip(path) + "' appears more than once.")
+				return invalid("'" + clip.Message(path) + "' appears more than once.")
 			}
 		}
 		q.Filter = append(q.Filter, Eq{p, value})
@@ -249,18 +251,4 @@ func literal(s string) (value, rest string, ok bool) {
 		return b.String(), s[i+1:], true
 	}
 	return "", "", false
-}
-
-// Clip shortens what a client sent for quoting in a message: valid UTF-8, at most 100 bytes
-// and an ellipsis, cut on a character boundary.
-func Clip(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if len(s) <= 100 {
-		return s
-	}
-	cut := 100
-	for !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
 }

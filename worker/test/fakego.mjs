@@ -1,5 +1,5 @@
 // A fake Go program for the tests of host.mjs: the exports, imports and runtime glue that
-// host.mjs uses (worker/host.go documents them), with request handlers written as JavaScript
+// host.mjs uses (internal/hostproto documents them), with request handlers written as JavaScript
 // generators. A handler gets the request and yields effects:
 //
 //   yield ['get', key]           a KV get; evaluates to the value as text, or null
