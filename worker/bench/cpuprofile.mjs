@@ -6,7 +6,7 @@ export const groups = [
   'Go, all of it (this app.wasm has no symbols)',
   'Go handler (internal/*, gjson, sjson, standard library)',
   'Go runtime (scheduler, goroutines, malloc, GC)',
-  'adapter (host.go, host.mjs, wasm_exec.js, wasm/JS calls)',
+  'adapter (host.go, internal/hostproto, host.mjs, wasm_exec.js, wasm/JS calls)',
   'JS platform (Request, Response, streams, promises, V8 GC)',
   'baseline Worker',
   'fake KV and load driver',
@@ -56,6 +56,8 @@ export function categoryOf({ functionName: f, url }) {
       return [runtime, /malloc|gc|mark|sweep|scan|heap|span|mcache|mcentral|mheap|scaven|wbuf|greyobject|wb|memclr|newobject|growslice|makeslice|mapassign|memmove/i.test(name) ? 'malloc, GC' : 'scheduler, goroutines, stacks, maps'];
     }
     if (pkg === 'main') return [adapter, 'host.go'];
+    if (pkg.startsWith('github.com_usedinsight_usedinsight_internal_hostproto') ||
+        pkg.startsWith('github.com_usedinsight_usedinsight_internal_httprec')) return [adapter, 'internal/hostproto'];
     if (pkg.startsWith('syscall_js')) return [adapter, 'syscall/js'];
     if (pkg.startsWith('github.com_syumai')) return [adapter, 'syumai/workers'];
     if (pkg.startsWith('github.com_usedinsight_usedinsight_internal_')) return [handler, 'internal/' + pkg.slice('github.com_usedinsight_usedinsight_internal_'.length)];
