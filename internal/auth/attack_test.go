@@ -140,7 +140,7 @@ func TestLifetime(t *testing.T) {
 
 func TestAudienceIssuer(t *testing.T) {
 	const aud, iss = "api://usedinsight", "https://login.example.org/tenant/v2.0"
-	strict := newTestVerifier(t, Config{Audience: aud, Issuer: iss})
+	strict := newTestVerifier(t, Config{Audience: []string{aud}, Issuer: []string{iss}})
 	lax := newTestVerifier(t, Config{})
 	tests := []struct {
 		name      string

@@ -108,7 +108,7 @@ func newTestVerifier(tb testing.TB, c Config) *Verifier {
 
 // rawHS256 signs the raw header and payload JSON texts with secret.
 func rawHS256(secret, hdr, payload string) string {
-	return signHS256(secret, enc(hdr)+"."+enc(payload))
+	return signHS256([]byte(secret), enc(hdr)+"."+enc(payload))
 }
 
 // rawRS256 signs the raw header and payload JSON texts with k.
