@@ -131,6 +131,10 @@ func (k *remoteKeys) keys(ctx context.Context, unknownKid bool) (*keySet, error)
 			return set, nil
 		}
 		if wait := k.fetching; wait != nil {
+			if set := k.set; set != nil && !unknownKid {
+				k.mu.Unlock()
+				return set, nil // stale but good: no need to wait for its successor
+			}
 			k.mu.Unlock()
 			select {
 			case <-wait:
