@@ -146,7 +146,8 @@ func (o *objectReader) readHeader(b []byte, h *header) bool {
 }
 
 // claims are the claims of a token that Verify reads. Their JSON types are checked: a number
-// where a string belongs, or the reverse, makes the token invalid. null is the same as absence.
+// where a string belongs, or the reverse, makes the token invalid. null is the same as absence,
+// except for aud, which must be a string or an array of strings when present.
 type claims struct {
 	exp, nbf       numericDate
 	aud            []string
@@ -183,6 +184,9 @@ func (o *objectReader) readClaims(b []byte, c *claims) bool {
 		if name == claimNonce {
 			c.idToken = true // present at all, even as null
 			continue
+		}
+		if name == claimAud && m.kind == jsoncheck.Null {
+			return false // go-jose, and so perhaps the issuer's own checks, refuse it
 		}
 		if name == claimOther || m.kind == jsoncheck.Null {
 			continue

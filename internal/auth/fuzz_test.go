@@ -222,6 +222,9 @@ func refPrincipal(claims []byte, audience, issuer string) (p Principal, ok bool)
 	scp, ok9 := str("scp")
 	idtyp, ok10 := str("idtyp")
 	roles, ok11 := strs("roles")
+	if v, ok := m["aud"]; ok && string(v) == "null" {
+		return Principal{}, false
+	}
 	var aud []string
 	ok12 := true
 	if present("aud") {
