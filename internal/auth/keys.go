@@ -102,6 +102,7 @@ type remoteKeys struct {
 	jwksURL string // the key set's URL; found by discovery when issuer is set
 	now     func() time.Time
 	logf    func(format string, args ...any)
+	noWait  bool // Config.NoWait
 
 	mu       sync.Mutex
 	set      *keySet       // the last good set; nil before the first successful fetch
@@ -131,9 +132,13 @@ func (k *remoteKeys) keys(ctx context.Context, unknownKid bool) (*keySet, error)
 			return set, nil
 		}
 		if wait := k.fetching; wait != nil {
-			if set := k.set; set != nil && !unknownKid {
+			if set := k.set; set != nil && (!unknownKid || k.noWait) {
 				k.mu.Unlock()
 				return set, nil // stale but good: no need to wait for its successor
+			}
+			if k.noWait {
+				k.mu.Unlock()
+				return nil, ErrKeysUnavailable
 			}
 			k.mu.Unlock()
 			select {

@@ -343,3 +343,33 @@ func TestDevKey(t *testing.T) {
 	}
 	_ = context.Background
 }
+
+// TestRemoteKeysNoWait: with NoWait, a verification that finds a fetch in flight and no keys
+// fails at once with ErrKeysUnavailable instead of waiting (the Workers runtime would cancel it).
+func TestRemoteKeysNoWait(t *testing.T) {
+	k := getKeys(t)
+	p := newProvider(t, jwksText(t, rsaJWK("rsa-1", &k.rsa.PublicKey)))
+	p.set(func(p *provider) { p.keysDelay = 300 * time.Millisecond })
+	v, err := NewVerifier(Config{JWKSURL: p.srv.URL + "/keys", Audience: []string{testAud}, Issuer: []string{"i"}, Fetch: HTTPFetcher(p.srv.Client()), Now: func() time.Time { return testNow }, NoWait: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sign := func(h, pl string) string { return rawRS256(t, k.rsa, h, pl) }
+	first := make(chan error, 1)
+	go func() {
+		_, err := v.Verify("Bearer " + providerToken(t, "i", "rsa-1", sign, `"jti":"1"`))
+		first <- err
+	}()
+	for p.keyHits.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	if _, err := v.Verify("Bearer " + providerToken(t, "i", "rsa-1", sign, `"jti":"2"`)); !errors.Is(err, ErrKeysUnavailable) {
+		t.Errorf("during the first fetch: %v, want ErrKeysUnavailable", err)
+	}
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Verify("Bearer " + providerToken(t, "i", "rsa-1", sign, `"jti":"3"`)); err != nil {
+		t.Errorf("after it: %v", err)
+	}
+}

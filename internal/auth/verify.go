@@ -58,6 +58,10 @@ type Config struct {
 	Now func() time.Time
 	// Logf logs failed key fetches; nil means no logging.
 	Logf func(format string, args ...any)
+	// NoWait keeps a verification from waiting for a key fetch that another one started: it
+	// uses the keys there are, or fails with ErrKeysUnavailable when there are none yet. The
+	// Workers runtime cancels a request that waits with no I/O of its own as hung.
+	NoWait bool
 }
 
 // MinSecretLen is the shortest Secret NewVerifier accepts: 32 bytes, SHA-256's block of entropy.
@@ -134,7 +138,7 @@ func NewVerifier(c Config) (*Verifier, error) {
 		if fetch == nil {
 			fetch = HTTPFetcher(nil)
 		}
-		v.remote = &remoteKeys{fetch: fetch, issuer: c.OIDCIssuer, jwksURL: c.JWKSURL, now: v.now, logf: c.Logf}
+		v.remote = &remoteKeys{fetch: fetch, issuer: c.OIDCIssuer, jwksURL: c.JWKSURL, now: v.now, logf: c.Logf, noWait: c.NoWait}
 	}
 	v.issuers = c.Issuer
 	if len(v.issuers) == 0 && c.OIDCIssuer != "" {

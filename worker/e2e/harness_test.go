@@ -191,23 +191,30 @@ type options struct {
 	// claims are added to every token its sign issues (readiness checks included) unless the
 	// token sets them: aud and iss for an instance with AUTH_AUDIENCE and AUTH_ISSUER.
 	claims map[string]any
+	// ready, when set, is the token of the readiness check instead of one sign issues: for an
+	// instance that takes an identity provider's tokens, and so no HS256 ones.
+	ready func() string
+	// readyStatus is the status of a ready instance's answer to that token; 200 when 0.
+	readyStatus int
 }
 
 // worker is one running `wrangler dev`.
 type worker struct {
-	base    string         // http://127.0.0.1:<port>
-	secret  string         // its AUTH_SECRET
-	claims  map[string]any // added to the tokens of sign (options.claims)
-	persist string         // its local KV
-	dir     string         // its configuration directory (removed on stop)
-	ownDirs []string
-	cmd     *exec.Cmd
-	out     *tailBuffer
-	exited  chan struct{} // closed when the process has exited
-	waitErr error
-	debug   string    // the end of wrangler's debug log, kept when it stops
-	once    sync.Once // stop's work, done once; other callers wait for it
-	stopErr error
+	base        string         // http://127.0.0.1:<port>
+	secret      string         // its AUTH_SECRET
+	claims      map[string]any // added to the tokens of sign (options.claims)
+	persist     string         // its local KV
+	dir         string         // its configuration directory (removed on stop)
+	ownDirs     []string
+	cmd         *exec.Cmd
+	out         *tailBuffer
+	exited      chan struct{} // closed when the process has exited
+	waitErr     error
+	ready       func() string // options.ready
+	readyStatus int           // options.readyStatus
+	debug       string        // the end of wrangler's debug log, kept when it stops
+	once        sync.Once     // stop's work, done once; other callers wait for it
+	stopErr     error
 }
 
 // startWorker starts a wrangler dev and waits until it serves the API.
@@ -228,7 +235,7 @@ func startWorker(o options) (*worker, error) {
 }
 
 func tryStart(o options) (*worker, error) {
-	w := &worker{secret: o.secret, claims: o.claims, persist: o.persist, out: &tailBuffer{max: 4 * outputTail}, exited: make(chan struct{})}
+	w := &worker{secret: o.secret, claims: o.claims, persist: o.persist, ready: o.ready, readyStatus: o.readyStatus, out: &tailBuffer{max: 4 * outputTail}, exited: make(chan struct{})}
 	if w.secret == "" {
 		w.secret = randomHex(32)
 	}
@@ -299,7 +306,12 @@ func tryStart(o options) (*worker, error) {
 // waitReady polls until the Worker answers an authenticated API request with 200: that is
 // the Worker with this instance's secret, with its KV binding working.
 func (w *worker) waitReady() error {
-	tok := w.sign(map[string]any{"sub": "e2e-readiness", "scp": "Sites.Read.All"}, time.Hour, time.Now())
+	var tok string
+	if w.ready != nil {
+		tok = w.ready()
+	} else {
+		tok = w.sign(map[string]any{"sub": "e2e-readiness", "scp": "Sites.Read.All"}, time.Hour, time.Now())
+	}
 	deadline := time.Now().Add(readyTimeout)
 	c := &http.Client{Timeout: 5 * time.Second, Transport: client.Transport}
 	var last string
@@ -316,7 +328,7 @@ func (w *worker) waitReady() error {
 		if err == nil {
 			b, _ := io.ReadAll(res.Body)
 			res.Body.Close()
-			if res.StatusCode == 200 {
+			if res.StatusCode == 200 && w.readyStatus == 0 || w.readyStatus != 0 && res.StatusCode == w.readyStatus {
 				return nil
 			}
 			last = fmt.Sprintf("last answer %d %s", res.StatusCode, b)
