@@ -191,7 +191,7 @@ func (h *Handler) authorize(q *request) bool {
 	if errors.Is(err, auth.ErrKeysUnavailable) {
 		// The identity provider's fault, not the client's: a 401 would make it drop a good token.
 		h.c.Logf("api: %v", err)
-		q.w.Header().Set("Retry-After", "30")
+		q.w.Header().Set("Retry-After", strconv.Itoa(int(auth.EmptyRetry/time.Second)))
 		h.fail(q, &odata.Error{Status: 503, Code: "serviceNotAvailable", Message: "The identity provider's signing keys are unavailable. Retry after the time in Retry-After."})
 		return false
 	}

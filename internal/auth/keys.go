@@ -32,6 +32,7 @@ const (
 	DefaultKeysMaxAge = time.Hour        // cache time when the response gives no max-age
 	MaxKeysMaxAge     = 24 * time.Hour   // the longest a fetched key set is trusted
 	MinRefetch        = time.Minute      // the shortest time between two fetches of a key set
+	EmptyRetry        = 5 * time.Second  // with no key set, the shortest time between two failed fetches
 	maxKeysBody       = 1 << 20          // a key set or discovery document larger than this is refused
 	fetchTimeout      = 10 * time.Second // a fetch that takes longer fails
 )
@@ -115,59 +116,35 @@ type remoteKeys struct {
 // unknownKid, when the last fetch is at least MinRefetch old. It fails only when there is no
 // set at all.
 func (k *remoteKeys) keys(ctx context.Context, unknownKid bool) (*keySet, error) {
-	{
-		k.mu.Lock()
-		now := k.now()
-		due := k.set == nil || !now.Before(k.expires) || unknownKid
-		if due && k.set != nil && now.Sub(k.lastTry) < MinRefetch {
-			due = false // fetched a moment ago: keep what there is
-		}
-		if k.set == nil && !k.lastTry.IsZero() && now.Sub(k.lastTry) < time.Second && k.fetching == nil {
-			k.mu.Unlock() // the provider failed just now: do not ask it again for every request
+	k.mu.Lock()
+	now := k.now()
+	set := k.set
+	due := set == nil || !now.Before(k.expires) || unknownKid
+	switch {
+	case set != nil && due && now.Sub(k.lastTry) < MinRefetch:
+		due = false // fetched a moment ago: keep what there is
+	case set == nil && k.fetching == nil && !k.lastTry.IsZero() && now.Sub(k.lastTry) < EmptyRetry:
+		k.mu.Unlock() // the provider failed just now: do not ask it again for every request
+		return nil, ErrKeysUnavailable
+	}
+	if !due {
+		k.mu.Unlock()
+		return set, nil
+	}
+	if wait := k.fetching; wait != nil {
+		k.mu.Unlock()
+		switch {
+		case set != nil && (!unknownKid || k.noWait):
+			return set, nil // stale but good, or not worth a wait: use it
+		case k.noWait:
 			return nil, ErrKeysUnavailable
 		}
-		if !due {
-			set := k.set
-			k.mu.Unlock()
-			return set, nil
+		select {
+		case <-wait: // someone just fetched: use their result
+		case <-ctx.Done():
+			return nil, ErrKeysUnavailable
 		}
-		if wait := k.fetching; wait != nil {
-			if set := k.set; set != nil && (!unknownKid || k.noWait) {
-				k.mu.Unlock()
-				return set, nil // stale but good: no need to wait for its successor
-			}
-			if k.noWait {
-				k.mu.Unlock()
-				return nil, ErrKeysUnavailable
-			}
-			k.mu.Unlock()
-			select {
-			case <-wait:
-			case <-ctx.Done():
-				return nil, ErrKeysUnavailable
-			}
-			unknownKid = false // someone just fetched: use their result
-			k.mu.Lock()
-			set := k.set
-			k.mu.Unlock()
-			if set == nil {
-				return nil, ErrKeysUnavailable
-			}
-			return set, nil
-		}
-		done := make(chan struct{})
-		k.fetching, k.lastTry = done, now
-		k.mu.Unlock()
-
-		set, age, err := k.load(ctx)
 		k.mu.Lock()
-		if err == nil {
-			k.set, k.expires = set, k.now().Add(age)
-		} else if k.logf != nil {
-			k.logf("auth: fetching signing keys: %v", err)
-		}
-		k.fetching = nil
-		close(done)
 		set = k.set
 		k.mu.Unlock()
 		if set == nil {
@@ -175,6 +152,25 @@ func (k *remoteKeys) keys(ctx context.Context, unknownKid bool) (*keySet, error)
 		}
 		return set, nil
 	}
+	done := make(chan struct{})
+	k.fetching, k.lastTry = done, now
+	k.mu.Unlock()
+
+	fresh, age, err := k.load(ctx)
+	k.mu.Lock()
+	if err == nil {
+		k.set, k.expires = fresh, k.now().Add(age)
+	} else if k.logf != nil {
+		k.logf("auth: fetching signing keys: %v", err)
+	}
+	k.fetching = nil
+	close(done)
+	set = k.set
+	k.mu.Unlock()
+	if set == nil {
+		return nil, ErrKeysUnavailable
+	}
+	return set, nil
 }
 
 // load fetches the key set, discovering its URL first when needed.

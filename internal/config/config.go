@@ -58,6 +58,11 @@ func FromEnv(getenv func(string) string, options ...func(*auth.Config)) (Setting
 		Issuer:     list(getenv("AUTH_ISSUER")),
 		Tenants:    list(getenv("AUTH_TENANTS")),
 	}
+	for _, iss := range ac.Issuer {
+		if strings.Count(iss, "{tenantid}") > 1 {
+			return s, bad("AUTH_ISSUER", "holds %q, with {tenantid} more than once", iss)
+		}
+	}
 	for _, t := range ac.Tenants {
 		if !auth.IsGUID(t) {
 			return s, bad("AUTH_TENANTS", "holds %q, which is not a tenant id (a GUID)", t)
@@ -86,17 +91,10 @@ func FromEnv(getenv func(string) string, options ...func(*auth.Config)) (Setting
 	}
 	v, err := auth.NewVerifier(ac)
 	if err != nil {
-		setting := "AUTH_ISSUER"
-		switch {
-		case ac.JWKS != "":
-			setting = "AUTH_JWKS"
-		case ac.JWKSURL != "":
-			setting = "AUTH_JWKS_URL"
-		case ac.OIDCIssuer != "":
-			setting = "AUTH_OIDC_ISSUER"
-		}
-		if strings.Contains(err.Error(), "issuer") && len(ac.Issuer) > 0 {
-			setting = "AUTH_ISSUER"
+		// What is left to fail is the one source of keys.
+		setting := "AUTH_SECRET"
+		if len(providers) == 1 {
+			setting = providers[0]
 		}
 		return s, bad(setting, "is not usable: %v", strings.TrimPrefix(err.Error(), "auth: "))
 	}
