@@ -57,7 +57,7 @@ func TestMain(m *testing.M) {
 		tokens := slices.Clone(signed.tokens)
 		signed.Unlock()
 		if testing.Verbose() {
-			println("differential: the", len(tokens), "tokens the tests signed agree with go-jose where Verify accepts them")
+			println("differential: checking the", len(tokens), "tokens the tests signed against go-jose")
 		}
 		if problems := differential(nil, tokens); len(problems) > 0 {
 			for _, p := range problems {
