@@ -374,3 +374,33 @@ func checkOIDCTokens(t *testing.T, w *worker, rsa1, rsa2, ec1 *oidcKey) {
 		t.Errorf("tenant B's application sees %s of tenant A's Alice's records", n)
 	}
 }
+
+// TestMisconfigured: provider keys without an audience, or development tokens beside them, make
+// every request a 500 that names the setting, with the API's usual headers.
+func TestMisconfigured(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		setting string
+		vars    map[string]string
+	}{
+		{"AUTH_AUDIENCE", map[string]string{"AUTH_OIDC_ISSUER": "https://login.microsoftonline.com/" + tenantA + "/v2.0"}},
+		{"DEV_TOKENS", map[string]string{"DEV_TOKENS": "1", "AUTH_JWKS_URL": "https://login.microsoftonline.com/common/discovery/v2.0/keys", "AUTH_AUDIENCE": clientID, "AUTH_ISSUER": issuersV}},
+	} {
+		t.Run(tt.setting, func(t *testing.T) {
+			w := startOwn(t, options{vars: tt.vars, ready: func() string { return "x.y.z" }, readyStatus: 500})
+			for _, r := range []req{
+				{method: "GET", path: "/me/insights/used", token: "x.y.z"},
+				{method: "POST", path: "/dev/token"},
+			} {
+				res, err := w.send(r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				e := checkError(t, res, 500, "generalException")
+				if !strings.Contains(e.Error.Message, tt.setting) {
+					t.Errorf("%s %s: message %q does not name %s", r.method, r.path, e.Error.Message, tt.setting)
+				}
+			}
+		})
+	}
+}
