@@ -160,10 +160,6 @@ func DevKey(secret string) []byte {
 	return mac.Sum(nil)
 }
 
-// HasProviderKeys reports whether v takes keys of an identity provider (JWKS, JWKS URL or
-// discovery).
-func (v *Verifier) HasProviderKeys() bool { return v.static != nil || v.remote != nil }
-
 // Verify is VerifyContext without a context of its own.
 func (v *Verifier) Verify(authorization string) (Principal, error) {
 	return v.VerifyContext(context.Background(), authorization)

@@ -18,6 +18,7 @@ type Error struct {
 	Problem string // what is wrong with it
 }
 
+// Error returns the setting and the problem, as in "AUTH_AUDIENCE is required with ...".
 func (e *Error) Error() string { return e.Setting + " " + e.Problem }
 
 func bad(setting, problem string, args ...any) *Error {
