@@ -179,11 +179,11 @@ func principalOf(c map[string]any) Principal {
 	return p
 }
 
-// corpusTokens reads the fuzz corpora: FuzzVerify's Authorization values, and FuzzVerifyClaims'
-// claims signed as that target signs them.
+// corpusTokens reads the fuzz corpora: FuzzVerify's Authorization values, and the claims of
+// FuzzVerifyClaims and FuzzClaimsReader signed as FuzzVerifyClaims signs them.
 func corpusTokens(t *testing.T) []string {
 	var tokens []string
-	for _, target := range []string{"FuzzVerify", "FuzzVerifyClaims"} {
+	for _, target := range []string{"FuzzVerify", "FuzzVerifyClaims", "FuzzClaimsReader"} {
 		files, _ := filepath.Glob(filepath.Join("testdata", "fuzz", target, "*"))
 		if len(files) == 0 {
 			t.Fatalf("no corpus for %s", target)
@@ -195,7 +195,7 @@ func corpusTokens(t *testing.T) []string {
 				if tok, err := bearerToken(args[0]); err == nil {
 					tokens = append(tokens, tok)
 				}
-			case "FuzzVerifyClaims":
+			case "FuzzVerifyClaims", "FuzzClaimsReader":
 				tokens = append(tokens, rawHS256(testSecret, `{"alg":"HS256","typ":"JWT"}`, args[0]))
 			}
 		}
