@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -33,7 +34,8 @@ func FuzzParseDiscovery(f *testing.F) {
 		if !refStrict(doc) {
 			t.Fatalf("accepted %q, not a strict JSON object", doc)
 		}
-		if CheckKeysURL(u) != nil || !(strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")) {
+		// A URL's scheme is case-insensitive: "httpS://k" is an https URL.
+		if p, err := url.Parse(u); CheckKeysURL(u) != nil || err != nil || p.Scheme != "https" && p.Scheme != "http" || p.Host == "" {
 			t.Fatalf("accepted jwks_uri %q", u)
 		}
 	})
