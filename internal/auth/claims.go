@@ -74,6 +74,12 @@ func (o *objectReader) read(b []byte) ([]member, bool) {
 		case jsoncheck.ObjectEnd:
 			o.names = o.names[:o.starts[len(o.starts)-1]]
 			o.starts = o.starts[:len(o.starts)-1]
+		case jsoncheck.Number:
+			// A number no float64 holds (1e400) is refused anywhere, as readers that decode
+			// claims into float64s (encoding/json, and so most JWT libraries) refuse it.
+			if _, err := strconv.ParseFloat(string(o.r.Raw(t)), 64); err != nil {
+				return nil, false
+			}
 		}
 		// A value, or the start or end of one. depth counts the containers open after t.
 		switch {
