@@ -3,6 +3,7 @@ package odata
 import (
 	"bytes"
 	"encoding/xml"
+	"github.com/usedinsight/usedinsight/internal/resource"
 	"os"
 	"slices"
 	"strings"
@@ -145,7 +146,7 @@ func TestMetadataResolvesContextURLs(t *testing.T) {
 		}
 	}
 	slices.Sort(got)
-	want := slices.Sorted(slices.Values(Selectable))
+	want := slices.Sorted(slices.Values(Selectable(resource.Used)))
 	if !slices.Equal(got, want) {
 		t.Errorf("usedInsight's properties %v, Selectable %v", got, want)
 	}
