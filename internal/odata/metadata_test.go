@@ -3,7 +3,6 @@ package odata
 import (
 	"bytes"
 	"encoding/xml"
-	"github.com/usedinsight/usedinsight/internal/resource"
 	"os"
 	"slices"
 	"strings"

@@ -203,3 +203,18 @@ func (c *collection) other() *collection {
 	i := slices.Index(collections, c)
 	return collections[(i+1)%len(collections)]
 }
+
+// expected reads internal/insight/testdata/corpus/<c>/expected.json: the problems of each
+// corpus file, by its path below the collection's directory; none when it is not there.
+func (c *collection) expected(t testing.TB) map[string][]struct{ Code, Path string } {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(root, "internal", "insight", "testdata", "corpus", c.name, "expected.json"))
+	if err != nil {
+		return nil
+	}
+	var out map[string][]struct{ Code, Path string }
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatalf("%s expected.json: %v", c.name, err)
+	}
+	return out
+}

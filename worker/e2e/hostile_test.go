@@ -321,9 +321,15 @@ func (hx *hostileEnv) collectionCases(t *testing.T) []hostile {
 	}
 	for _, c := range collections {
 		files := c.corpus(t, "invalid")
+		expected := c.expected(t)
 		names := slices.Sorted(maps.Keys(files))
 		for _, name := range names {
 			h := hostile{desc: "corpus " + c.name + "/invalid/" + name, r: req{method: "POST", path: c.path(""), body: files[name]}, status: 400}
+			if len(files[name]) > 64<<10 {
+				h.status = 413
+			} else if e := expected["invalid/"+name]; len(e) > 0 {
+				h.why = e[0].Code // the code of the first detail
+			}
 			if c != usedColl {
 				h.coll = c
 			}
