@@ -80,11 +80,17 @@ func do(t testing.TB, h http.Handler, c call) *httptest.ResponseRecorder {
 		body = strings.NewReader(c.body)
 	}
 	r := httptest.NewRequest(c.method, "http://api.test"+c.url, body)
+	if host, ok := c.header["Host"]; ok {
+		r.Host, r.URL.Host = host, host
+	}
 	if c.body != "" {
 		r.Header.Set("Content-Type", "application/json")
 	}
 	r.Header.Set("Authorization", "Bearer "+token(t, nil))
 	for k, v := range c.header {
+		if k == "Host" {
+			continue
+		}
 		if v == "" {
 			r.Header.Del(k)
 		} else {
@@ -544,7 +550,7 @@ func TestDevToken(t *testing.T) {
 	if w := do(t, off, call{method: "POST", url: "/dev/token"}); w.Code != 404 {
 		t.Errorf("without DEV_TOKENS: %d", w.Code)
 	}
-	h := server(t, func(c *Config) { c.DevSecret = secret })
+	h := server(t, devTokens)
 	tests := []struct {
 		body, scopeCheck string
 		wantStatus       int
@@ -556,7 +562,7 @@ func TestDevToken(t *testing.T) {
 		{`not json`, "", 400},
 	}
 	for _, tt := range tests {
-		c := call{method: "POST", url: "/dev/token", body: tt.body, header: map[string]string{"Authorization": ""}}
+		c := call{method: "POST", url: "/dev/token", body: tt.body, header: map[string]string{"Authorization": "", "Host": "localhost:8787"}}
 		w := do(t, h, c)
 		if w.Code != tt.wantStatus {
 			t.Errorf("%s: %d %s", tt.body, w.Code, w.Body)

@@ -69,7 +69,7 @@ func (h *Handler) list(q *request) {
 	}
 	out := make([]byte, 0, 512*len(page.Records)+256)
 	out = append(out, `{"@odata.context":`...)
-	out = gjson.AppendJSONString(out, odata.ContextURL(q.root, q.user, opts.Select, ""))
+	out = gjson.AppendJSONString(out, odata.ContextURL(q.root, q.display, opts.Select, ""))
 	if opts.Count {
 		n, err := h.c.Store.Count(ctx, q.user, sq.Filter)
 		if err != nil {
@@ -121,7 +121,7 @@ func (h *Handler) get(q *request) {
 	if !ok {
 		return
 	}
-	out := append([]byte(`{"@odata.context":`), gjson.AppendJSONString(nil, odata.ContextURL(q.root, q.user, opts.Select, "/$entity"))...)
+	out := append([]byte(`{"@odata.context":`), gjson.AppendJSONString(nil, odata.ContextURL(q.root, q.display, opts.Select, "/$entity"))...)
 	sel := appendSelected(nil, rec.JSON, opts.Select)
 	if len(sel) > 2 {
 		out = append(out, ',')
@@ -257,7 +257,12 @@ func isSyntax(code string) bool {
 
 // devToken issues a development token: POST /dev/token, only when configured.
 func (h *Handler) devToken(q *request) {
-	if h.c.DevSecret == "" {
+	// Only on a loopback host: were DEV_TOKENS=1 ever deployed, the public host still gets a 404.
+	host := q.r.Host
+	if q.r.URL.IsAbs() {
+		host = q.r.URL.Host
+	}
+	if h.c.DevSecret == "" || !auth.IsLoopback(host) {
 		h.fail(q, &odata.Error{Status: 404, Code: "itemNotFound", Message: "Resource not found for the segment 'token'."})
 		return
 	}

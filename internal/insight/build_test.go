@@ -127,10 +127,13 @@ func TestFormatMinify(t *testing.T) {
 }
 
 // FuzzBuild: whatever the field values, Build writes JSON, every field reads back unchanged, and
-// the verdict on the built payload never depends on anything but those values.
+// the verdict on the built payload never depends on anything but those values; likewise for
+// trending and shared items built from the same values (checkBuildOthers).
 func FuzzBuild(f *testing.F) {
 	f.Add("2016-12-31T23:58:50Z", "Title", "https://example.com/a b", "x", "Word", true)
 	f.Add("yesterday", "\"</script>\\", "javascript:x", "", "", false)
+	f.Add("0.1583399742569597", "MeganB@contoso.com", "https://contoso.sharepoint.com/a b", "r", "Image", true) // a weight; trending and shared fields
+	f.Add("1e400", "", "", "r", "", false)
 	f.Fuzz(func(t *testing.T, when, title, url, refID, typ string, annotate bool) {
 		in := Fields{"lastUsed.lastAccessedDateTime": when, "resourceVisualization.title": title,
 			"resourceReference.webUrl": url, "resourceReference.id": refID, "resourceVisualization.type": typ}

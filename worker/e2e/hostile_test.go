@@ -765,6 +765,14 @@ func (hx *hostileEnv) headerCases() []hostile {
 			pad++
 		}
 	}
+	// duplicated is the valid token's claims with one more member of that name, validly signed.
+	duplicated := func(name, value string) string {
+		c, _ := json.Marshal(claims())
+		c = append(c[:len(c)-1], `,"`+name+`":"`+value+`"}`...)
+		b64 := base64.RawURLEncoding.EncodeToString
+		in := b64([]byte(jwtHS256)) + "." + b64(c)
+		return in + "." + b64(hs256(in))
+	}
 	return []hostile{
 		{desc: "no Authorization", r: auth(""), status: 401, why: "empty"},
 		{desc: "Bearer and nothing", r: auth("Bearer"), status: 401},
@@ -812,8 +820,12 @@ func (hx *hostileEnv) headerCases() []hostile {
 		{desc: "Authorization with a control character", raw: &rawReq{method: "GET", target: "/me/insights/used", header: []string{"Authorization: Bearer \x01" + valid}}, status: 401},
 		{desc: "Authorization with Latin-1 bytes", raw: &rawReq{method: "GET", target: "/me/insights/used", header: []string{"Authorization: Bearer \xe9" + valid}}, status: 401},
 		{desc: "an empty scp", r: auth("Bearer " + jws(jwtHS256, claims("scp", ""), hs256)), status: 403},
-		// Without scp it is an application token, and Graph refuses /me for those first.
-		{desc: "neither scp nor roles", r: auth("Bearer " + jws(jwtHS256, claims("scp", nil), hs256)), status: 400, why: "/me request is only valid with delegated authentication flow"},
+		// Without scp and without roles it is no application token either: no permission at all.
+		{desc: "neither scp nor roles", r: auth("Bearer " + jws(jwtHS256, claims("scp", nil), hs256)), status: 403},
+		{desc: "roles without scp: an application, refused /me", r: auth("Bearer " + jws(jwtHS256, claims("scp", nil, "roles", []string{"Sites.Read.All"}), hs256)), status: 400, why: "/me request is only valid with delegated authentication flow"},
+		{desc: "roles of a user (idtyp user)", r: auth("Bearer " + jws(jwtHS256, claims("scp", nil, "roles", []string{"Sites.Read.All"}, "idtyp", "user"), hs256)), status: 403},
+		{desc: "an ID token", r: auth("Bearer " + jws(jwtHS256, claims("nonce", "n"), hs256)), status: 401},
+		{desc: "a duplicate claim", r: auth("Bearer " + duplicated("sub", "someone-else")), status: 401},
 		{desc: "a scope that reads, creating", r: create("Bearer " + jws(jwtHS256, claims("scp", "Sites.Read.All"), hs256)), status: 403},
 		{desc: "a scope in the wrong case", r: auth("Bearer " + jws(jwtHS256, claims("scp", "sites.readwrite.all"), hs256)), status: 403},
 		{desc: "roles with scp", r: create("Bearer " + jws(jwtHS256, claims("scp", "User.Read", "roles", []string{"Sites.ReadWrite.All"}), hs256)), status: 403},
