@@ -41,19 +41,36 @@ func run(t *testing.T, h *Handler, steps []step) {
 				if r := gjson.Get(b, c[1:]); r.Exists() {
 					t.Errorf("%s: %s is %s, want it absent", s.desc, c[1:], r.Raw)
 				}
-			case strings.Contains(c, "="):
-				path, want, _ := strings.Cut(c, "=")
-				if got := gjson.Get(b, path).Raw; got != want {
-					t.Errorf("%s: %s = %s, want %s (body %.600s)", s.desc, path, got, want, b)
-				}
 			default:
-				path, want, _ := strings.Cut(c, "~")
-				if got := gjson.Get(b, path).String(); !strings.Contains(got, want) {
+				i := operator(c)
+				path, want := c[:i], c[i+1:]
+				if c[i] == '=' {
+					if got := gjson.Get(b, path).Raw; got != want {
+						t.Errorf("%s: %s = %s, want %s (body %.600s)", s.desc, path, got, want, b)
+					}
+				} else if got := gjson.Get(b, path).String(); !strings.Contains(got, want) {
 					t.Errorf("%s: %s = %q, want it to hold %q", s.desc, path, got, want)
 				}
 			}
 		}
 	}
+}
+
+// operator returns the index of a check's = or ~: the first outside the parentheses of a gjson
+// query.
+func operator(check string) int {
+	depth := 0
+	for i, c := range check {
+		switch {
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case depth == 0 && (c == '=' || c == '~'):
+			return i
+		}
+	}
+	panic("no = or ~ in check " + check)
 }
 
 // graphItem is the item of Graph's documentation of a collection's list, without its id.
@@ -70,17 +87,25 @@ func graphItem(t *testing.T, collection string) string {
 // trendingItem is a valid trending item: weight and lastModifiedDateTime are raw JSON ("" for
 // none).
 func trendingItem(id, weight, modified, typ string) string {
-	s := `{"id":"` + id + `","weight":` + weight + `,"resourceVisualization":{"title":"T","type":"` + typ + `","containerType":"Site"},"resourceReference":{"id":"r","type":"microsoft.graph.driveItem"}}`
+	s := `{"weight":` + weight + `,"resourceVisualization":{"title":"T","type":"` + typ + `","containerType":"Site"},"resourceReference":{"id":"r","type":"microsoft.graph.driveItem"}}`
 	if modified != "" {
 		s, _ = sjson.SetRaw(s, "lastModifiedDateTime", modified)
 	}
-	return s
+	return withID(s, id)
+}
+
+// withID puts "id" first in the item, when id is not "".
+func withID(item, id string) string {
+	if id == "" {
+		return item
+	}
+	return `{"id":"` + id + `",` + item[1:]
 }
 
 // sharedItem is a valid shared insight, shared at the instant by the address.
 func sharedItem(id, at, address, typ string) string {
-	return `{"id":"` + id + `","lastShared":{"sharedDateTime":"` + at + `","sharingType":"Direct","sharedBy":{"address":"` + address + `","displayName":"D"},"sharingReference":{}},` +
-		`"resourceVisualization":{"title":"T","type":"` + typ + `","containerType":"OneDriveBusiness"},"resourceReference":{"webUrl":"https://contoso.example/x","type":"microsoft.graph.driveItem"}}`
+	return withID(`{"lastShared":{"sharedDateTime":"`+at+`","sharingType":"Direct","sharedBy":{"address":"`+address+`","displayName":"D"},"sharingReference":{}},`+
+		`"resourceVisualization":{"title":"T","type":"`+typ+`","containerType":"OneDriveBusiness"},"resourceReference":{"webUrl":"https://contoso.example/x","type":"microsoft.graph.driveItem"}}`, id)
 }
 
 func TestTrending(t *testing.T) {
@@ -95,7 +120,7 @@ func TestTrending(t *testing.T) {
 		{"weight a number", call{method: "POST", url: col, body: trendingItem("w2", `2`, `"2023-01-01T00:00:00Z"`, "Word")}, 201, []string{`weight=2`}},
 		{"weight negative", call{method: "POST", url: col, body: trendingItem("wneg", `-1.5`, `"2021-01-01T00:00:00+05:00"`, "Word")}, 201, nil},
 		{"weight -0 as a string", call{method: "POST", url: col, body: trendingItem("wzero", `"-0"`, "", "Word")}, 201, nil},
-		{"duplicate id", call{method: "POST", url: col, body: trendingItem("w2", `3`, "", "Word")}, 409, []string{`error.code="nameAlreadyExists"`, "error.message~trending item 'w2'"}},
+		{"duplicate id", call{method: "POST", url: col, body: trendingItem("w2", `3`, "", "Word")}, 409, []string{`error.code="nameAlreadyExists"`, "error.message~trending item with id 'w2'"}},
 		{"weight \"abc\"", call{method: "POST", url: col, body: trendingItem("", `"abc"`, "", "Word")}, 400, []string{`error.details.#=1`, `error.details.0.target="weight"`}},
 		{"weight 1e400", call{method: "POST", url: col, body: trendingItem("", `1e400`, "", "Word")}, 400, []string{`error.details.0.target="weight"`}},
 		{"weight null", call{method: "POST", url: col, body: trendingItem("", `null`, "", "Word")}, 400, []string{`error.details.0.target="weight"`}},
@@ -160,7 +185,7 @@ func TestShared(t *testing.T) {
 		{"sharingHistory of 101", call{method: "POST", url: col, body: strings.TrimSuffix(sharedItem("", "2020-01-01T00:00:00Z", "a", "Word"), "}") + `,"sharingHistory":[` + strings.TrimSuffix(strings.Repeat(`{"sharedDateTime":"2020-01-01T00:00:00Z"},`, 101), ",") + `]}`}, 400,
 			[]string{`error.details.0.target~sharingHistory`}},
 		{"a trending item", call{method: "POST", url: col, body: trendingItem("t", "1", "", "Word")}, 400, []string{`error.details.#(target=="weight").target="weight"`}},
-		{"duplicate id", call{method: "POST", url: col, body: sharedItem("s1", "2021-01-01T00:00:00Z", "x", "Word")}, 409, []string{"error.message~shared insight 's1'"}},
+		{"duplicate id", call{method: "POST", url: col, body: sharedItem("s1", "2021-01-01T00:00:00Z", "x", "Word")}, 409, []string{"error.message~shared insight with id 's1'"}},
 		{"default order: lastShared desc", call{method: "GET", url: col + "?$select=id"}, 200,
 			[]string{`value.#.id=["s2","gen001","s1","s3"]`, `\@odata\.context="` + ctx + `(id)"`}},
 		{"lastShared asc", call{method: "GET", url: col + "?$orderby=lastshared/shareddatetime%20asc&$select=id"}, 200, []string{`value.#.id=["s3","s1","gen001","s2"]`}},
