@@ -245,7 +245,7 @@ func (hx *hostileEnv) collectionCases(t *testing.T) []hostile {
 	}
 	postT := func(body string) req { return req{method: "POST", path: trendingColl.path(""), body: body} }
 	postS := func(body string) req { return req{method: "POST", path: sharedColl.path(""), body: body} }
-	weight := func(v string) req { return postT(edit(trending, `"weight":0.5`, `"weight":`+v)) }
+	weight := func(v string) req { return postT(edit(trending, `"weight":0.5`, `"weight":`+v)) } // members are in name order
 	detail := func(n int) string {
 		var b strings.Builder
 		for i := range n {
@@ -278,7 +278,7 @@ func (hx *hostileEnv) collectionCases(t *testing.T) []hostile {
 		{desc: "trending: weight true", r: weight("true"), status: 400, why: "weight", coll: tc},
 		{desc: "trending: weight an array", r: weight("[1]"), status: 400, why: "weight", coll: tc},
 		{desc: "trending: weight an object", r: weight(`{"value":1}`), status: 400, why: "weight", coll: tc},
-		{desc: "trending: weight missing", r: postT(edit(trending, `"weight":0.5,`, ``)), status: 400, why: "weight", coll: tc},
+		{desc: "trending: weight missing", r: postT(edit(trending, `,"weight":0.5`, ``)), status: 400, why: "weight", coll: tc},
 		{desc: "trending: lastModifiedDateTime not a date", r: postT(edit(trending, `"weight":0.5`, `"weight":0.5,"lastModifiedDateTime":"soon"`)), status: 400, why: "lastModifiedDateTime", coll: tc},
 		{desc: "trending: @odata.type of used", r: postT(edit(trending, `{`, `{"@odata.type":"#microsoft.graph.usedInsight",`)), status: 400, why: "@odata.type", coll: tc},
 		{desc: "trending: a shared insight", r: postT(shared), status: 400, coll: tc},
@@ -298,7 +298,8 @@ func (hx *hostileEnv) collectionCases(t *testing.T) []hostile {
 		{desc: "shared: lastShared a string", r: postS(`{"lastShared":"yesterday","resourceVisualization":{},"resourceReference":{"id":"x"}}`), status: 400, why: "lastShared", coll: sc},
 		{desc: "shared: lastShared missing", r: postS(`{"resourceVisualization":{},"resourceReference":{"id":"x"}}`), status: 400, why: "lastShared", coll: sc},
 		{desc: "shared: sharingHistory of 101", r: sharedWith(`"sharingHistory":[` + detail(101) + `]`), status: 400, coll: sc},
-		{desc: "shared: sharingHistory of 10,000", r: sharedWith(`"sharingHistory":[` + detail(10000) + `]`), status: 400, coll: sc},
+		{desc: "shared: sharingHistory of 1,000", r: sharedWith(`"sharingHistory":[` + detail(1000) + `]`), status: 400, coll: sc},
+		{desc: "shared: sharingHistory of 10,000", r: sharedWith(`"sharingHistory":[` + detail(10000) + `]`), status: 413, coll: sc},
 		{desc: "shared: sharingHistory with a number", r: sharedWith(`"sharingHistory":[1]`), status: 400, coll: sc},
 		{desc: "shared: sharingHistory with null", r: sharedWith(`"sharingHistory":[` + detail(1) + `,null]`), status: 400, coll: sc},
 		{desc: "shared: sharingHistory an object", r: sharedWith(`"sharingHistory":{"sharedDateTime":"2020-01-01T00:00:00Z"}`), status: 400, why: "sharingHistory", coll: sc},
@@ -316,8 +317,8 @@ func (hx *hostileEnv) collectionCases(t *testing.T) []hostile {
 		{desc: "shared: $orderby by a second key", r: req{method: "GET", path: sc.path("?$orderby=lastShared/sharedDateTime,weight")}, status: 400, why: "$orderby"},
 		{desc: "shared: $select of used's member", r: req{method: "GET", path: sc.path("?$select=lastUsed")}, status: 400, why: "$select"},
 		{desc: "shared: DELETE $count", r: req{method: "DELETE", path: sc.path("/$count")}, status: 405, allow: "GET, OPTIONS"},
-		{desc: "used: a trending item", r: req{method: "POST", path: "/me/insights/used", body: trending}, status: 400, why: "weight"},
-		{desc: "used: @odata.type of shared", r: req{method: "POST", path: "/me/insights/used", body: strings.Replace(hx.seed, `{`, `{"@odata.type":"#microsoft.graph.sharedInsight",`, 1)}, status: 400, why: "@odata.type"},
+		{desc: "used: a trending item", r: req{method: "POST", path: "/me/insights/used", body: trending}, status: 400, why: "unknownMember"},
+		{desc: "used: @odata.type of shared", r: req{method: "POST", path: "/me/insights/used", body: strings.Replace(hx.seed, `{`, `{"@odata.type":"#microsoft.graph.sharedInsight",`, 1)}, status: 400, why: "invalidODataType"},
 	}
 	for _, c := range collections {
 		files := c.corpus(t, "invalid")
