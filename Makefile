@@ -37,9 +37,10 @@ fmt-check:
 unit:
 	$(GO) test -count=1 ./...
 
-## test-sdk: the API through Microsoft's Graph SDK for Go (worker/sdktest, its own module). The first
-## run downloads the SDK and compiles its models and users packages (about 5 minutes on 2 cores).
-test-sdk:
+## test-sdk: the API through Microsoft's Graph SDK for Go (worker/sdktest, its own module), in-process
+## and on a `wrangler dev` of the Worker. The first run downloads the SDK and compiles its models
+## and users packages (about 5 minutes on 2 cores).
+test-sdk: worker worker/node_modules/.installed
 	cd worker/sdktest && $(GO) test -count=1 ./...
 
 ## test-clients: Microsoft's JavaScript Graph client (pinned in worker/clienttest/package-lock.json)
