@@ -8,9 +8,13 @@
 // Each collection is round-tripped through the client's own request builder: create, list with
 // .filter(), .orderby(), .top() and .count() and the client's PageIterator over @odata.nextLink,
 // $count, get, update (patch), delete and errors read as GraphError.
+//
+// USEDINSIGHT_BASE=https://127.0.0.1:8787 runs it against a running `HTTPS=1 make dev` instead
+// (with DEV_TOKENS=1): each run is a new user of its own, so records already there change nothing.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import graph from '@microsoft/microsoft-graph-client';
 import { devToken, startWrangler } from '../../web/e2e/harness.mjs';
 
@@ -23,22 +27,24 @@ if (!process.env.NODE_EXTRA_CA_CERTS) {
 let server;
 let client;
 let token;
+const user = `clienttest-${randomUUID()}`; // this run's user; another user is `${user}-other`
 
 /** graphClient is how an app sets the client up for this service. */
 function graphClient(base, options = {}) {
   return Client.init({
     baseUrl: base, // https://127.0.0.1:<port>; the client adds defaultVersion
     defaultVersion: 'v1.0',
-    customHosts: new Set(['127.0.0.1']),
+    customHosts: new Set([new URL(base).hostname]), // 127.0.0.1
     authProvider: (done) => done(null, token),
     ...options,
   });
 }
 
 before(async () => {
-  server = await startWrangler({ protocol: 'https' });
-  assert.match(server.base, /^https:\/\/127\.0\.0\.1:\d+$/);
-  token = await devToken(server.base);
+  const base = process.env.USEDINSIGHT_BASE?.replace(/\/+$/, '');
+  server = base ? { base, stop: async () => {} } : await startWrangler({ protocol: 'https' });
+  assert.match(server.base, /^https:\/\/[^/]+$/, 'the client sends its token over https only');
+  token = await devToken(server.base, { sub: user });
   client = graphClient(server.base);
 });
 
@@ -169,7 +175,7 @@ for (const c of collections) {
       assert.equal(got.id, `${c.name}-2`);
       assert.equal(got.resourceVisualization.type, 'Excel');
       // by /users/{id} too
-      const byId = await client.api(`/users/alice/insights/${c.name}/${c.name}-2`).get();
+      const byId = await client.api(`/users/${user}/insights/${c.name}/${c.name}-2`).get();
       assert.deepEqual(byId, got);
 
       assert.equal(await client.api(item).patch({ resourceVisualization: { title: 'Budget (final)' } }), undefined, '204');
@@ -193,13 +199,13 @@ for (const c of collections) {
       assert.ok(unknown.details.some((d) => d.target === 'colour'), JSON.stringify(unknown.details));
       const option = await graphError(client.api(path).skip(1).get(), 400, 'invalidRequest');
       assert.equal(JSON.parse(option.body).target, '$skip');
-      await graphError(client.api(`/users/bob/insights/${c.name}`).get(), 403, 'accessDenied');
+      await graphError(client.api(`/users/${user}-other/insights/${c.name}`).get(), 403, 'accessDenied');
     });
   });
 }
 
-test('another user sees none of alice\'s items', async () => {
-  const bob = await devToken(server.base, { sub: 'bob' });
+test('another user sees none of these items', async () => {
+  const bob = await devToken(server.base, { sub: `${user}-other` });
   const asBob = graphClient(server.base, { authProvider: (done) => done(null, bob) });
   for (const c of collections) {
     assert.equal(String(await asBob.api(`/me/insights/${c.name}/$count`).get()), '0');
