@@ -1,4 +1,5 @@
-// Package insight validates and builds Microsoft Graph usedInsight payloads.
+// Package insight validates and builds Microsoft Graph insight payloads (used, trending and
+// shared items), by the rules of internal/resource.
 //
 // The same code runs natively, in the browser and in the Worker (both WebAssembly), so a payload
 // the playground accepts is exactly a payload the server accepts. Validate checks the JSON and
@@ -6,14 +7,16 @@
 // read with gjson, and Build writes with sjson; nothing is unmarshalled into Go structs.
 package insight
 
-// Limits of a usedInsight payload.
+import "github.com/usedinsight/usedinsight/internal/resource"
+
+// Limits of an insight payload.
 const (
-	MaxBodyBytes  = 64 << 10 // largest accepted body, in bytes
-	MaxDepth      = 8        // deepest nesting of objects and arrays
-	MaxIDLen      = 512      // longest id, in characters
-	MaxURLLen     = 2048     // longest URL member, in characters
-	MaxStringLen  = 4096     // longest other string member, in characters
-	MaxProblems   = 100      // problems reported before the rest are summed up in one
+	MaxBodyBytes  = 64 << 10              // largest accepted body, in bytes
+	MaxDepth      = 8                     // deepest nesting of objects and arrays
+	MaxIDLen      = resource.MaxIDLen     // longest id, in characters
+	MaxURLLen     = resource.MaxURLLen    // longest URL member, in characters
+	MaxStringLen  = resource.MaxStringLen // longest other string member, in characters
+	MaxProblems   = 100                   // problems reported before the rest are summed up in one
 	TypeUsed      = "microsoft.graph.usedInsight"
 	TypeUsage     = "microsoft.graph.usageDetails"
 	TypeVisual    = "microsoft.graph.resourceVisualization"

@@ -1,0 +1,128 @@
+// Code generated from internal/resource; DO NOT EDIT.
+// Regenerate with: go test ./internal/resource/... -run TestGenerated -update
+
+// The limits every string member follows, in characters.
+export const limits = { maxIdLength: 512, maxUrlLength: 2048, maxStringLength: 4096 };
+
+// The collections of a user's insights, with every member of their items (depth first in the
+// description's order; an object is listed before its members; an array member has `of`, the
+// members of one element, with paths relative to it), their orders (the first is the default,
+// descending) and filters.
+export const collections = [
+  {
+    name: 'used', type: 'microsoft.graph.usedInsight', typeName: 'usedInsight', noun: 'used insight',
+    doc: 'A document the user recently used.',
+    fields: [
+      { path: 'id', kind: 'id', required: false, notNull: true, doc: 'The insight\'s id; the service assigns one when it is not given.' },
+      { path: 'lastUsed', kind: 'object', type: 'usageDetails', required: true, doc: 'When the user last used the item.' },
+      { path: 'lastUsed.lastAccessedDateTime', kind: 'dateTime', required: true, doc: 'When the user last accessed the item.' },
+      { path: 'lastUsed.lastModifiedDateTime', kind: 'dateTime', required: false, doc: 'When the user last modified the item.' },
+      { path: 'resourceVisualization', kind: 'object', type: 'resourceVisualization', required: true, doc: 'How the item is shown.' },
+      { path: 'resourceVisualization.title', kind: 'string', required: false, doc: 'The item\'s title.' },
+      { path: 'resourceVisualization.type', kind: 'string', required: false, values: ['PowerPoint', 'Word', 'Excel', 'Pdf', 'OneNote', 'OneNotePage', 'InfoPath', 'Visio', 'Publisher', 'Project', 'Access', 'Mail', 'Csv', 'Archive', 'Xps', 'Audio', 'Video', 'Image', 'Web', 'Text', 'Xml', 'Story', 'ExternalContent', 'Folder', 'Spsite', 'Other'], warnCode: 'unknownType', doc: 'The item\'s file type, such as Word or Visio.' },
+      { path: 'resourceVisualization.mediaType', kind: 'string', required: false, check: 'mediaType', warnCode: 'invalidMediaType', doc: 'The item\'s media type, such as application/pdf.' },
+      { path: 'resourceVisualization.previewImageUrl', kind: 'url', required: false, doc: 'A URL of a preview image of the item.' },
+      { path: 'resourceVisualization.previewText', kind: 'string', required: false, doc: 'A text preview of the item\'s content.' },
+      { path: 'resourceVisualization.containerWebUrl', kind: 'url', required: false, doc: 'The URL of the folder or site that holds the item.' },
+      { path: 'resourceVisualization.containerDisplayName', kind: 'string', required: false, doc: 'The name of the folder or site that holds the item.' },
+      { path: 'resourceVisualization.containerType', kind: 'string', required: false, values: ['OneDriveBusiness', 'Site', 'Mail', 'DropBox', 'Box', 'GDrive'], warnCode: 'unknownContainerType', doc: 'The kind of container, such as Site or OneDriveBusiness.' },
+      { path: 'resourceReference', kind: 'object', type: 'resourceReference', required: true, needsOneOf: ['id', 'webUrl'], doc: 'Where the item is; needs its id or its webUrl.' },
+      { path: 'resourceReference.webUrl', kind: 'url', required: false, doc: 'The item\'s URL.' },
+      { path: 'resourceReference.id', kind: 'string', required: false, doc: 'The item\'s id, such as drives/{drive-id}/items/{item-id}.' },
+      { path: 'resourceReference.type', kind: 'string', required: false, doc: 'The item\'s OData type, such as microsoft.graph.driveItem.' },
+    ],
+    orders: [
+      { name: 'LastUsed/LastAccessedDateTime', path: 'lastUsed.lastAccessedDateTime', kind: 'dateTime' },
+      { name: 'LastUsed/LastModifiedDateTime', path: 'lastUsed.lastModifiedDateTime', kind: 'dateTime' },
+    ],
+    filters: [
+      { name: 'ResourceVisualization/Type', path: 'resourceVisualization.type' },
+      { name: 'ResourceVisualization/containerType', path: 'resourceVisualization.containerType' },
+      { name: 'resourceReference/type', path: 'resourceReference.type' },
+    ],
+  },
+  {
+    name: 'trending', type: 'microsoft.graph.trending', typeName: 'trending', noun: 'trending item',
+    doc: 'A document trending around the user.',
+    fields: [
+      { path: 'id', kind: 'id', required: false, notNull: true, doc: 'The insight\'s id; the service assigns one when it is not given.' },
+      { path: 'weight', kind: 'number', required: true, notNull: true, doc: 'How relevant the item is to the user; higher is more relevant.' },
+      { path: 'lastModifiedDateTime', kind: 'dateTime', required: false, doc: 'When the item was last modified.' },
+      { path: 'resourceVisualization', kind: 'object', type: 'resourceVisualization', required: true, doc: 'How the item is shown.' },
+      { path: 'resourceVisualization.title', kind: 'string', required: false, doc: 'The item\'s title.' },
+      { path: 'resourceVisualization.type', kind: 'string', required: false, values: ['PowerPoint', 'Word', 'Excel', 'Pdf', 'OneNote', 'OneNotePage', 'InfoPath', 'Visio', 'Publisher', 'Project', 'Access', 'Mail', 'Csv', 'Archive', 'Xps', 'Audio', 'Video', 'Image', 'Web', 'Text', 'Xml', 'Story', 'ExternalContent', 'Folder', 'Spsite', 'Other'], warnCode: 'unknownType', doc: 'The item\'s file type, such as Word or Visio.' },
+      { path: 'resourceVisualization.mediaType', kind: 'string', required: false, check: 'mediaType', warnCode: 'invalidMediaType', doc: 'The item\'s media type, such as application/pdf.' },
+      { path: 'resourceVisualization.previewImageUrl', kind: 'url', required: false, doc: 'A URL of a preview image of the item.' },
+      { path: 'resourceVisualization.previewText', kind: 'string', required: false, doc: 'A text preview of the item\'s content.' },
+      { path: 'resourceVisualization.containerWebUrl', kind: 'url', required: false, doc: 'The URL of the folder or site that holds the item.' },
+      { path: 'resourceVisualization.containerDisplayName', kind: 'string', required: false, doc: 'The name of the folder or site that holds the item.' },
+      { path: 'resourceVisualization.containerType', kind: 'string', required: false, values: ['OneDriveBusiness', 'Site', 'Mail', 'DropBox', 'Box', 'GDrive'], warnCode: 'unknownContainerType', doc: 'The kind of container, such as Site or OneDriveBusiness.' },
+      { path: 'resourceReference', kind: 'object', type: 'resourceReference', required: true, needsOneOf: ['id', 'webUrl'], doc: 'Where the item is; needs its id or its webUrl.' },
+      { path: 'resourceReference.webUrl', kind: 'url', required: false, doc: 'The item\'s URL.' },
+      { path: 'resourceReference.id', kind: 'string', required: false, doc: 'The item\'s id, such as drives/{drive-id}/items/{item-id}.' },
+      { path: 'resourceReference.type', kind: 'string', required: false, doc: 'The item\'s OData type, such as microsoft.graph.driveItem.' },
+    ],
+    orders: [
+      { name: 'weight', path: 'weight', kind: 'number' },
+      { name: 'lastModifiedDateTime', path: 'lastModifiedDateTime', kind: 'dateTime' },
+    ],
+    filters: [
+      { name: 'ResourceVisualization/Type', path: 'resourceVisualization.type' },
+      { name: 'ResourceVisualization/containerType', path: 'resourceVisualization.containerType' },
+      { name: 'resourceReference/type', path: 'resourceReference.type' },
+    ],
+  },
+  {
+    name: 'shared', type: 'microsoft.graph.sharedInsight', typeName: 'sharedInsight', noun: 'shared insight',
+    doc: 'A document shared with or by the user.',
+    fields: [
+      { path: 'id', kind: 'id', required: false, notNull: true, doc: 'The insight\'s id; the service assigns one when it is not given.' },
+      { path: 'lastShared', kind: 'object', type: 'sharingDetail', required: true, doc: 'The last time the item was shared.' },
+      { path: 'lastShared.sharedBy', kind: 'object', type: 'insightIdentity', required: false, doc: 'Who shared the item.' },
+      { path: 'lastShared.sharedBy.address', kind: 'string', required: false, doc: 'The person\'s email address.' },
+      { path: 'lastShared.sharedBy.displayName', kind: 'string', required: false, doc: 'The person\'s display name.' },
+      { path: 'lastShared.sharedBy.id', kind: 'string', required: false, doc: 'The person\'s id.' },
+      { path: 'lastShared.sharedDateTime', kind: 'dateTime', required: true, doc: 'When the item was shared.' },
+      { path: 'lastShared.sharingReference', kind: 'object', type: 'resourceReference', required: false, doc: 'Where the sharing happened, such as the message; may be empty.' },
+      { path: 'lastShared.sharingReference.webUrl', kind: 'url', required: false, doc: 'The item\'s URL.' },
+      { path: 'lastShared.sharingReference.id', kind: 'string', required: false, doc: 'The item\'s id, such as drives/{drive-id}/items/{item-id}.' },
+      { path: 'lastShared.sharingReference.type', kind: 'string', required: false, doc: 'The item\'s OData type, such as microsoft.graph.driveItem.' },
+      { path: 'lastShared.sharingSubject', kind: 'string', required: false, doc: 'The subject of the message the item was shared in.' },
+      { path: 'lastShared.sharingType', kind: 'string', required: false, doc: 'How the item was shared, such as Direct.' },
+      { path: 'sharingHistory', kind: 'array', type: 'sharingDetail', required: false, maxItems: 100, doc: 'Earlier times the item was shared.', of: [
+        { path: 'sharedBy', kind: 'object', type: 'insightIdentity', required: false, doc: 'Who shared the item.' },
+        { path: 'sharedBy.address', kind: 'string', required: false, doc: 'The person\'s email address.' },
+        { path: 'sharedBy.displayName', kind: 'string', required: false, doc: 'The person\'s display name.' },
+        { path: 'sharedBy.id', kind: 'string', required: false, doc: 'The person\'s id.' },
+        { path: 'sharedDateTime', kind: 'dateTime', required: true, doc: 'When the item was shared.' },
+        { path: 'sharingReference', kind: 'object', type: 'resourceReference', required: false, doc: 'Where the sharing happened, such as the message; may be empty.' },
+        { path: 'sharingReference.webUrl', kind: 'url', required: false, doc: 'The item\'s URL.' },
+        { path: 'sharingReference.id', kind: 'string', required: false, doc: 'The item\'s id, such as drives/{drive-id}/items/{item-id}.' },
+        { path: 'sharingReference.type', kind: 'string', required: false, doc: 'The item\'s OData type, such as microsoft.graph.driveItem.' },
+        { path: 'sharingSubject', kind: 'string', required: false, doc: 'The subject of the message the item was shared in.' },
+        { path: 'sharingType', kind: 'string', required: false, doc: 'How the item was shared, such as Direct.' },
+      ] },
+      { path: 'resourceVisualization', kind: 'object', type: 'resourceVisualization', required: true, doc: 'How the item is shown.' },
+      { path: 'resourceVisualization.title', kind: 'string', required: false, doc: 'The item\'s title.' },
+      { path: 'resourceVisualization.type', kind: 'string', required: false, values: ['PowerPoint', 'Word', 'Excel', 'Pdf', 'OneNote', 'OneNotePage', 'InfoPath', 'Visio', 'Publisher', 'Project', 'Access', 'Mail', 'Csv', 'Archive', 'Xps', 'Audio', 'Video', 'Image', 'Web', 'Text', 'Xml', 'Story', 'ExternalContent', 'Folder', 'Spsite', 'Other'], warnCode: 'unknownType', doc: 'The item\'s file type, such as Word or Visio.' },
+      { path: 'resourceVisualization.mediaType', kind: 'string', required: false, check: 'mediaType', warnCode: 'invalidMediaType', doc: 'The item\'s media type, such as application/pdf.' },
+      { path: 'resourceVisualization.previewImageUrl', kind: 'url', required: false, doc: 'A URL of a preview image of the item.' },
+      { path: 'resourceVisualization.previewText', kind: 'string', required: false, doc: 'A text preview of the item\'s content.' },
+      { path: 'resourceVisualization.containerWebUrl', kind: 'url', required: false, doc: 'The URL of the folder or site that holds the item.' },
+      { path: 'resourceVisualization.containerDisplayName', kind: 'string', required: false, doc: 'The name of the folder or site that holds the item.' },
+      { path: 'resourceVisualization.containerType', kind: 'string', required: false, values: ['OneDriveBusiness', 'Site', 'Mail', 'DropBox', 'Box', 'GDrive'], warnCode: 'unknownContainerType', doc: 'The kind of container, such as Site or OneDriveBusiness.' },
+      { path: 'resourceReference', kind: 'object', type: 'resourceReference', required: true, needsOneOf: ['id', 'webUrl'], doc: 'Where the item is; needs its id or its webUrl.' },
+      { path: 'resourceReference.webUrl', kind: 'url', required: false, doc: 'The item\'s URL.' },
+      { path: 'resourceReference.id', kind: 'string', required: false, doc: 'The item\'s id, such as drives/{drive-id}/items/{item-id}.' },
+      { path: 'resourceReference.type', kind: 'string', required: false, doc: 'The item\'s OData type, such as microsoft.graph.driveItem.' },
+    ],
+    orders: [
+      { name: 'lastShared/sharedDateTime', path: 'lastShared.sharedDateTime', kind: 'dateTime' },
+    ],
+    filters: [
+      { name: 'ResourceVisualization/Type', path: 'resourceVisualization.type' },
+      { name: 'ResourceVisualization/containerType', path: 'resourceVisualization.containerType' },
+      { name: 'lastShared/sharedBy/address', path: 'lastShared.sharedBy.address' },
+    ],
+  },
+];
