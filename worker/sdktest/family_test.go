@@ -298,7 +298,9 @@ func TestGraphSDKShared(t *testing.T) {
 
 	// lastShared without sharedDateTime, and a sharingHistory of 101 entries, are refused.
 	bad := shared("", "2024-01-01T00:00:00Z", "MeganB@contoso.com", "Word")
-	bad.GetLastShared().SetSharedDateTime(nil)
+	noDate := models.NewSharingDetail()
+	noDate.SetSharedBy(bad.GetLastShared().GetSharedBy())
+	bad.SetLastShared(noDate)
 	_, err = items.Post(ctx, bad, nil)
 	if got := targets(odataError(t, err, 400, "invalidRequest")); !slices.Contains(got, "lastShared.sharedDateTime:missingMember") {
 		t.Errorf("lastShared without sharedDateTime: details name %v", got)
