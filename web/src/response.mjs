@@ -3,7 +3,7 @@
 // of it.
 
 import { h, $ } from './dom.mjs';
-import { collection } from './request.mjs';
+import { collectionPath } from './request.mjs';
 
 const DISPLAY_MAX = 1 << 20; // characters of a response body shown
 
@@ -11,7 +11,7 @@ const DISPLAY_MAX = 1 << 20; // characters of a response body shown
  * createResponse sends requests through the endpoint (endpoint.mjs) and shows what came back.
  * core returns the loaded WebAssembly API, or null while it loads.
  */
-export function createResponse({ core, endpoint, body, requestBar }) {
+export function createResponse({ core, endpoint, body, requestBar, collection }) {
   const status = $('response-status');
   const time = $('response-time');
   const headers = $('response-headers');
@@ -53,7 +53,7 @@ export function createResponse({ core, endpoint, body, requestBar }) {
     const edited = { ...record };
     delete edited.id;
     body.set(insight.format(JSON.stringify(edited)));
-    if (id) requestBar.retarget('PATCH', `${collection}/${encodeURIComponent(id)}`);
+    if (id) requestBar.retarget('PATCH', `${collectionPath(requestBar.path(), collection.current().name)}/${encodeURIComponent(id)}`);
   });
 
   return {
