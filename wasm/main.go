@@ -24,6 +24,7 @@ import (
 	"github.com/tidwall/gjson"
 	"github.com/usedinsight/usedinsight/internal/insight"
 	"github.com/usedinsight/usedinsight/internal/jsoncheck"
+	"github.com/usedinsight/usedinsight/internal/resource"
 	"github.com/usedinsight/usedinsight/internal/snippet"
 )
 
@@ -49,7 +50,9 @@ func input(n int32) unsafe.Pointer {
 //go:wasmexport output
 func output() unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(out)) }
 
-// info writes {"languages": [...], "fieldPaths": [...]}.
+// info writes {"languages": [...], "fieldPaths": [...], "collections": [{"name", "type",
+// "typeName", "fieldPaths"}...]}: fieldPaths are used's; the operations that take a collection
+// take its index in collections.
 //
 //go:wasmexport info
 func info() int32 {
@@ -57,17 +60,42 @@ func info() int32 {
 	out = appendStrings(out, snippet.Languages)
 	out = append(out, `,"fieldPaths":`...)
 	out = appendStrings(out, insight.FieldPaths)
-	out = append(out, '}')
+	out = append(out, `,"collections":[`...)
+	for i, c := range resource.Collections {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, `{"name":`...)
+		out = appendString(out, c.Name)
+		out = append(out, `,"type":`...)
+		out = appendString(out, c.Type.FullName())
+		out = append(out, `,"typeName":`...)
+		out = appendString(out, c.Type.Name)
+		out = append(out, `,"fieldPaths":`...)
+		out = appendStrings(out, insight.FieldPathsFor(c))
+		out = append(out, '}')
+	}
+	out = append(out, "]}"...)
 	return int32(len(out))
 }
 
-// validate checks the payload in the argument buffer. It returns 0 when there are no problems at
-// all, and otherwise writes the report: as JSON when asJSON is set (see appendReport), else as
-// fields (see appendFields), which JavaScript reads in half the time JSON.parse takes.
+// collection returns the collection at index i of resource.Collections, or used when i is out
+// of range (JavaScript checks the type it is given).
+func collection(i int32) *resource.Collection {
+	if i < 0 || int(i) >= len(resource.Collections) {
+		return resource.Used
+	}
+	return resource.Collections[i]
+}
+
+// validate checks the payload in the argument buffer as an item of collection coll. It returns 0
+// when there are no problems at all, and otherwise writes the report: as JSON when asJSON is set
+// (see appendReport), else as fields (see appendFields), which JavaScript reads in half the time
+// JSON.parse takes.
 //
 //go:wasmexport validate
-func validate(n int32, asJSON bool) int32 {
-	r := insight.Validate(in[:n])
+func validate(n int32, asJSON bool, coll int32) int32 {
+	r := insight.ValidateFor(collection(coll), in[:n])
 	if len(r.Problems) == 0 {
 		return 0
 	}
@@ -138,17 +166,18 @@ func appendReport(b []byte, r insight.Report) []byte {
 	return b
 }
 
-// build constructs a payload from a JSON object of fields (path → string) and writes it, with
-// @odata.type annotations when odataTypes is set, pretty-printed unless compact is set.
+// build constructs a payload of an item of collection coll from a JSON object of fields
+// (path → string) and writes it, with @odata.type annotations when odataTypes is set,
+// pretty-printed unless compact is set.
 //
 //go:wasmexport build
-func build(n int32, odataTypes, compact bool) int32 {
+func build(n int32, odataTypes, compact bool, coll int32) int32 {
 	f := insight.Fields{}
 	gjson.ParseBytes(in[:n]).ForEach(func(k, v gjson.Result) bool {
 		f[k.Str] = v.Str
 		return true
 	})
-	text := insight.Build(f, odataTypes)
+	text := insight.BuildFor(collection(coll), f, odataTypes)
 	if !compact {
 		text, _ = insight.Format(text) // Build's output is always valid JSON
 	}
@@ -156,13 +185,15 @@ func build(n int32, odataTypes, compact bool) int32 {
 	return int32(len(out))
 }
 
-// fieldsOf writes the string-valued properties of a payload as a JSON object (path → string).
+// fieldsOf writes the properties of a payload of an item of collection coll that a form shows
+// as a JSON object (path → string).
 //
 //go:wasmexport fieldsOf
-func fieldsOf(n int32) int32 {
-	f := insight.FieldsOf(in[:n])
+func fieldsOf(n int32, coll int32) int32 {
+	c := collection(coll)
+	f := insight.FieldsOfFor(c, in[:n])
 	out = append(out[:0], '{')
-	for _, p := range insight.FieldPaths { // in FieldPaths order, not map order
+	for _, p := range insight.FieldPathsFor(c) { // in FieldPathsFor order, not map order
 		if v, ok := f[p]; ok {
 			if len(out) > 1 {
 				out = append(out, ',')

@@ -2,7 +2,8 @@
 //
 //   import { load } from './insight.mjs';
 //   const insight = await load(new URL('insight.wasm', import.meta.url));
-//   insight.validate(text); // { valid, problems: [...] }
+//   insight.validate(text); // { valid, problems: [...] }, as a usedInsight
+//   insight.validate(text, { type: 'trending' }); // as a trending item; or 'sharedInsight'
 //
 // The Go side is wasm/main.go; it documents the calling convention used below.
 
@@ -41,17 +42,32 @@ const isNode = typeof process === 'object' && typeof process.versions?.node === 
  */
 
 /**
+ * One collection of insights the core knows.
+ * @typedef {object} Collection
+ * @property {string} name the collection's path segment: "used", "trending" or "shared"
+ * @property {string} type its items' full type name, such as "microsoft.graph.usedInsight"
+ * @property {string} typeName the type name without namespace, such as "usedInsight"
+ * @property {readonly string[]} fieldPaths the paths {@link Insight.build} reads for this type
+ */
+
+/**
  * A loaded instance of the core. Each {@link load} gives a new, independent one.
+ *
+ * Where an operation takes options.type, it is the type of the item: "usedInsight" (the
+ * default), "trending" or "sharedInsight", or its full name ("microsoft.graph.trending", with or
+ * without a leading "#"). Another type throws a TypeError.
  * @typedef {object} Insight
- * @property {(text: string|BufferSource) => Report} validate checks a usedInsight payload
- *   against every rule of the resource, exactly as the server does. text is a string or its UTF-8 bytes.
- * @property {(fields: Record<string,string>, options?: {odataTypes?: boolean, compact?: boolean}) => string} build
- *   builds a payload from form fields keyed by {@link Insight.fieldPaths} (other keys are ignored,
- *   empty, null and undefined values leave the member out, other values are turned into strings).
+ * @property {(text: string|BufferSource, options?: {type?: string}) => Report} validate checks a
+ *   payload against every rule of its type, exactly as the server does. text is a string or its UTF-8 bytes.
+ * @property {(fields: Record<string,string>, options?: {type?: string, odataTypes?: boolean, compact?: boolean}) => string} build
+ *   builds a payload from form fields keyed by the type's fieldPaths (other keys are ignored,
+ *   empty, null and undefined values leave the member out, other values are turned into strings;
+ *   a number field holding a number is written as a number).
  *   With odataTypes, the object and each nested object get their "@odata.type". The result is
  *   pretty-printed (two-space indent), or minified with compact.
- * @property {(text: string|BufferSource) => Record<string,string>} fieldsOf the string-valued
- *   properties of a payload, keyed by field path, to fill a form; the text need not be valid
+ * @property {(text: string|BufferSource, options?: {type?: string}) => Record<string,string>} fieldsOf
+ *   the properties of a payload a form shows (strings; numbers as their text), keyed by field
+ *   path, to fill a form; the text need not be valid
  * @property {(text: string|BufferSource) => string} format the JSON text indented by two spaces;
  *   throws a SyntaxError with offset, line and column (as in {@link Problem}) when it is not JSON
  * @property {(text: string|BufferSource) => string} minify the JSON text without insignificant
@@ -59,7 +75,9 @@ const isNode = typeof process === 'object' && typeof process.versions?.node === 
  * @property {(language: string, request: Request) => string} snippet the request as code in one of
  *   {@link Insight.languages} (case-insensitive); throws a RangeError for another language
  * @property {readonly string[]} languages snippet languages: curl, httpie, fetch, go, powershell
- * @property {readonly string[]} fieldPaths the paths {@link Insight.build} reads, in payload order
+ * @property {readonly string[]} fieldPaths the paths {@link Insight.build} reads for a
+ *   usedInsight, in payload order
+ * @property {readonly Collection[]} collections the collections, in the order of Graph's documentation
  */
 
 /**
@@ -190,23 +208,42 @@ function wrap(go, exports) {
   }
 
   const info = JSON.parse(get(exports.info()));
+  const collections = Object.freeze(info.collections.map((c) => Object.freeze({ ...c, fieldPaths: Object.freeze(c.fieldPaths) })));
+  // typeIndex maps every accepted spelling of a type to its collection's index.
+  const typeIndex = new Map();
+  collections.forEach((c, i) => {
+    for (const name of [c.typeName, c.type, `#${c.type}`]) {
+      typeIndex.set(name, i);
+    }
+  });
+  // indexOf returns the index of the collection of type, or throws a TypeError.
+  function indexOf(type = 'usedInsight') {
+    const i = typeIndex.get(type);
+    if (i === undefined) {
+      throw new TypeError(`usedinsight: unknown type ${JSON.stringify(String(type))}; expected one of ${collections.map((c) => c.typeName).join(', ')}`);
+    }
+    return i;
+  }
+
   return {
-    validate(text) {
+    validate(text, { type } = {}) {
+      const coll = indexOf(type);
       const size = put(text);
-      const n = exports.validate(size, false);
-      return n === 0 ? { valid: true, problems: [] } : readFields(get(n)) ?? JSON.parse(get(exports.validate(size, true)));
+      const n = exports.validate(size, false, coll);
+      return n === 0 ? { valid: true, problems: [] } : readFields(get(n)) ?? JSON.parse(get(exports.validate(size, true, coll)));
     },
-    build(fields, { odataTypes = false, compact = false } = {}) {
+    build(fields, { type, odataTypes = false, compact = false } = {}) {
+      const coll = indexOf(type);
       const clean = {};
       for (const [path, value] of Object.entries(fields ?? {})) {
         if (value != null) {
           clean[path] = String(value);
         }
       }
-      return call(exports.build, JSON.stringify(clean), Boolean(odataTypes), Boolean(compact)).text;
+      return call(exports.build, JSON.stringify(clean), Boolean(odataTypes), Boolean(compact), coll).text;
     },
-    fieldsOf(text) {
-      return JSON.parse(call(exports.fieldsOf, text).text);
+    fieldsOf(text, { type } = {}) {
+      return JSON.parse(call(exports.fieldsOf, text, indexOf(type)).text);
     },
     format(text) {
       return reformat(exports.format, text);
@@ -232,5 +269,6 @@ function wrap(go, exports) {
     },
     languages: Object.freeze(info.languages),
     fieldPaths: Object.freeze(info.fieldPaths),
+    collections,
   };
 }

@@ -7,81 +7,142 @@ import (
 	"github.com/tidwall/pretty"
 	"github.com/tidwall/sjson"
 	"github.com/usedinsight/usedinsight/internal/jsoncheck"
+	"github.com/usedinsight/usedinsight/internal/resource"
 )
 
-// Fields holds a usedInsight's property values by JSON path (see FieldPaths), as a form edits
+// Fields holds an item's property values by JSON path (see FieldPathsFor), as a form edits
 // them. A missing or empty value leaves the member out.
 type Fields map[string]string
 
-// FieldPaths lists the paths of the properties Build writes, in the order of the seed payload.
-var FieldPaths = []string{
-	"id",
-	"lastUsed.lastAccessedDateTime",
-	"lastUsed.lastModifiedDateTime",
-	"resourceVisualization.title",
-	"resourceVisualization.type",
-	"resourceVisualization.mediaType",
-	"resourceVisualization.previewImageUrl",
-	"resourceVisualization.previewText",
-	"resourceVisualization.containerWebUrl",
-	"resourceVisualization.containerDisplayName",
-	"resourceVisualization.containerType",
-	"resourceReference.webUrl",
-	"resourceReference.id",
-	"resourceReference.type",
+// FieldPaths lists the paths of the usedInsight properties Build writes, in the order of the
+// seed payload.
+var FieldPaths = FieldPathsFor(resource.Used)
+
+// FieldPathsFor lists the paths of the properties BuildFor writes for an item of collection c:
+// every member that is not an object or an array, depth first in the description's order, with
+// dotted paths ("lastShared.sharedBy.address"). Array members are not among them.
+func FieldPathsFor(c *resource.Collection) []string {
+	var paths []string
+	var walk func(t *resource.Type, prefix string)
+	walk = func(t *resource.Type, prefix string) {
+		for _, m := range t.Members {
+			switch m.Kind {
+			case resource.Object:
+				walk(m.Type, prefix+m.Name+".")
+			case resource.Array:
+			default:
+				paths = append(paths, prefix+m.Name)
+			}
+		}
+	}
+	walk(c.Type, "")
+	return paths
 }
 
 // odataTypePath is "@odata.type" as an sjson path: '@' and '.' escaped, else sjson ignores it.
 const odataTypePath = `\@odata\.type`
 
-// objects lists the nested objects Build always writes, with their OData types, in seed order.
-var objects = []struct{ name, odataType string }{
-	{"lastUsed", TypeUsage},
-	{"resourceVisualization", TypeVisual},
-	{"resourceReference", TypeReference},
-}
+// Build constructs a compact usedInsight payload from f (BuildFor used).
+func Build(f Fields, odataTypes bool) []byte { return BuildFor(resource.Used, f, odataTypes) }
 
-// Build constructs a compact usedInsight payload from f, members in the seed's order. With
-// odataTypes it annotates the object and each nested object with its @odata.type, as the seed does.
-// The three nested objects are always written, so a complete set of fields validates.
-func Build(f Fields, odataTypes bool) []byte {
+// BuildFor constructs a compact payload of an item of collection c from f, members in the
+// description's order (for used, the seed's). With odataTypes it annotates the object and each
+// nested object with its @odata.type, as the seed does. Required objects are always written, so
+// that a complete set of fields validates; other objects only when one of their fields is set.
+// A Number field is written as a number when it holds one, else as the string it is.
+func BuildFor(c *resource.Collection, f Fields, odataTypes bool) []byte {
 	out := []byte("{}")
 	var err error
 	set := func(path string, value any) {
 		if out, err = sjson.SetBytes(out, path, value); err != nil {
-			panic("insight: Build: " + err.Error()) // the paths are constants: a bug, not input
+			panic("insight: Build: " + err.Error()) // the paths come from the description: a bug, not input
 		}
 	}
 	if odataTypes {
-		set(odataTypePath, "#"+TypeUsed)
+		set(odataTypePath, "#"+c.Type.FullName())
 	}
-	if id := f["id"]; id != "" {
-		set("id", id)
-	}
-	for _, o := range objects {
-		set(o.name, struct{}{})
-		if odataTypes {
-			set(o.name+"."+odataTypePath, o.odataType)
-		}
-		for _, p := range FieldPaths {
-			if v := f[p]; v != "" && strings.HasPrefix(p, o.name+".") {
-				set(p, v)
+	var walk func(t *resource.Type, prefix string)
+	walk = func(t *resource.Type, prefix string) {
+		for _, m := range t.Members {
+			path := prefix + m.Name
+			switch m.Kind {
+			case resource.Array:
+			case resource.Object:
+				if !m.Required && !anyField(f, path+".") {
+					continue
+				}
+				set(path, struct{}{})
+				if odataTypes {
+					set(path+"."+odataTypePath, m.Type.FullName())
+				}
+				walk(m.Type, path+".")
+			default:
+				v := f[path]
+				if v == "" {
+					continue
+				}
+				if m.Kind == resource.Number {
+					if _, ok := ParseNumber(v); ok {
+						if out, err = sjson.SetRawBytes(out, path, []byte(v)); err != nil {
+							panic("insight: Build: " + err.Error())
+						}
+						continue
+					}
+				}
+				set(path, v)
 			}
 		}
 	}
+	walk(c.Type, "")
 	return out
 }
 
-// FieldsOf reads the string-valued properties of a payload into Fields, for filling a form.
-// Members that are absent, null or not strings are left out; the text need not be valid.
-func FieldsOf(text []byte) Fields {
+// anyField reports whether f has a non-empty value under prefix.
+func anyField(f Fields, prefix string) bool {
+	for k, v := range f {
+		if v != "" && strings.HasPrefix(k, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// FieldsOf reads the string-valued usedInsight properties of a payload (FieldsOfFor used).
+func FieldsOf(text []byte) Fields { return FieldsOfFor(resource.Used, text) }
+
+// FieldsOfFor reads the properties of FieldPathsFor(c) of a payload into Fields, for filling a
+// form: string values, and the text of numbers for Number members. Members that are absent,
+// null or of another JSON type are left out; the text need not be valid.
+func FieldsOfFor(c *resource.Collection, text []byte) Fields {
+	paths := FieldPathsFor(c)
 	f := Fields{}
-	for i, r := range gjson.GetManyBytes(text, FieldPaths...) {
-		if r.Type == gjson.String {
-			f[FieldPaths[i]] = r.Str
+	for i, r := range gjson.GetManyBytes(text, paths...) {
+		if r.Type == gjson.String || r.Type == gjson.Number && isNumberPath(c.Type, paths[i]) {
+			f[paths[i]] = r.Str
+			if r.Type == gjson.Number {
+				f[paths[i]] = r.Raw
+			}
 		}
 	}
 	return f
+}
+
+// isNumberPath reports whether the member at the dotted path within t is a Number.
+func isNumberPath(t *resource.Type, path string) bool {
+	for {
+		name, rest, more := strings.Cut(path, ".")
+		m := t.Member(name)
+		if m == nil {
+			return false
+		}
+		if !more {
+			return m.Kind == resource.Number
+		}
+		if m.Type == nil {
+			return false
+		}
+		t, path = m.Type, rest
+	}
 }
 
 // Format returns the JSON text indented by two spaces, as JSON.stringify(v, null, 2) lays it

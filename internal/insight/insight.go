@@ -1,4 +1,5 @@
-// Package insight validates and builds Microsoft Graph usedInsight payloads.
+// Package insight validates and builds Microsoft Graph insight payloads (used, trending and
+// shared items), by the rules of internal/resource.
 //
 // The same code runs natively, in the browser and in the Worker (both WebAssembly), so a payload
 // the playground accepts is exactly a payload the server accepts. Validate checks the JSON and
@@ -6,7 +7,7 @@
 // read with gjson, and Build writes with sjson; nothing is unmarshalled into Go structs.
 package insight
 
-// Limits of a usedInsight payload.
+// Limits of an insight payload.
 const (
 	MaxBodyBytes  = 64 << 10 // largest accepted body, in bytes
 	MaxDepth      = 8        // deepest nesting of objects and arrays

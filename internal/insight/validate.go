@@ -18,6 +18,7 @@ import (
 	"github.com/tidwall/gjson"
 	"github.com/usedinsight/usedinsight/internal/clip"
 	"github.com/usedinsight/usedinsight/internal/jsoncheck"
+	"github.com/usedinsight/usedinsight/internal/resource"
 )
 
 // Problem codes. They are stable: clients may match on them.
@@ -43,6 +44,8 @@ const (
 	CodeTooLong           = "tooLong"
 	CodeMissingReference  = "missingReference"
 	CodeTooManyProblems   = "tooManyProblems"
+	CodeInvalidNumber     = "invalidNumber"
+	CodeTooManyItems      = "tooManyItems"
 	CodeUnknownType       = "unknownType"          // warning
 	CodeUnknownContainer  = "unknownContainerType" // warning
 	CodeInvalidMediaType  = "invalidMediaType"     // warning
@@ -61,83 +64,112 @@ var syntaxCodes = [...]string{
 	jsoncheck.ByteOrderMark: CodeByteOrderMark,
 }
 
-// kind is what a member's value must be.
-type kind uint8
-
-const (
-	kindObject   kind = iota // an object of the member's type
-	kindString               // a string
-	kindURL                  // an absolute http(s) URL; "" means none
-	kindDateTime             // an Edm.DateTimeOffset
-	kindID                   // an entity id
-)
-
-// member is the rule for one member of an object type.
+// member is the rule for one member of an object type, at one place in a payload.
 type member struct {
 	name     string
-	kind     kind
-	required bool // must be present (and, being required, not null)
+	kind     resource.Kind
+	required bool // must be present and not null
+	notNull  bool // may be absent, but not null
+	maxItems int  // for an array: the most elements
 	child    *objectType
 	warn     func(string) (code, msg string) // optional check that yields a warning
 
-	// Filled in by init, so that reporting a problem builds no path or fixed message.
+	// Filled in when the tables are built, so that reporting a problem builds no path or fixed
+	// message (but see objectType.inArray).
 	path    string // JSON path of the member
 	missing string // message when it is required and missing
 }
 
-// objectType is the rule for an object: its OData type name and members. Each object type
-// appears at one place in a usedInsight, its path.
+// objectType is the rule for an object at one place in a payload: its OData type name and
+// members. A type used at several places (sharingDetail in lastShared and in each element of
+// sharingHistory) has one objectType per place, each with its own paths.
 type objectType struct {
-	name    string
+	name    string // the full type name, such as "microsoft.graph.usageDetails"
 	members []member
+	// needs has bit i set when members[i] is one of those the object must hold one of,
+	// non-empty; needsMsg is the message when it holds none.
+	needs    uint16
+	needsMsg string
+	// inArray: the object is (in) an element of an array, and its paths are relative to the
+	// element, whose path the validator knows only while reading it.
+	inArray bool
 
-	// Filled in by init.
-	path      string // JSON path of the object ("" for the usedInsight itself)
+	path      string // JSON path of the object ("" for the entity itself)
 	odataPath string // JSON path of its @odata.type
 }
 
-var (
-	usageDetails = &objectType{name: TypeUsage, members: []member{
-		{name: "lastAccessedDateTime", kind: kindDateTime, required: true},
-		{name: "lastModifiedDateTime", kind: kindDateTime},
-	}}
-	resourceVisualization = &objectType{name: TypeVisual, members: []member{
-		{name: "title", kind: kindString},
-		{name: "type", kind: kindString, warn: warnType},
-		{name: "mediaType", kind: kindString, warn: warnMediaType},
-		{name: "previewImageUrl", kind: kindURL},
-		{name: "previewText", kind: kindString},
-		{name: "containerWebUrl", kind: kindURL},
-		{name: "containerDisplayName", kind: kindString},
-		{name: "containerType", kind: kindString, warn: warnContainerType},
-	}}
-	resourceReference = &objectType{name: TypeReference, members: []member{
-		{name: "webUrl", kind: kindURL},
-		{name: "id", kind: kindString},
-		{name: "type", kind: kindString},
-	}}
-	usedInsight = &objectType{name: TypeUsed, members: []member{
-		{name: "id", kind: kindID},
-		{name: "lastUsed", kind: kindObject, required: true, child: usageDetails},
-		{name: "resourceVisualization", kind: kindObject, required: true, child: resourceVisualization},
-		{name: "resourceReference", kind: kindObject, required: true, child: resourceReference},
-	}}
-)
+// maxMembers is the most members an object type may have: validator.object tracks them in a uint16.
+const maxMembers = 16
 
-func init() { usedInsight.setPath("") }
+// table is the rule of one collection's entity type.
+type table struct {
+	c    *resource.Collection
+	root *objectType
+}
 
-// setPath fills in the paths of t, at path, and of its members and child types.
-func (t *objectType) setPath(path string) {
-	t.path = path
-	t.odataPath = join(path, odataTypeAnnotation)
-	for i := range t.members {
-		m := &t.members[i]
-		m.path = join(path, m.name)
-		m.missing = "required member " + strconv.Quote(m.name) + " is missing"
-		if m.child != nil {
-			m.child.setPath(m.path)
+// tables holds the rules of resource.Collections, built from the description once.
+var tables = func() []table {
+	t := make([]table, len(resource.Collections))
+	for i, c := range resource.Collections {
+		t[i] = table{c, newObjectType(c.Type, "", nil, false)}
+	}
+	return t
+}()
+
+// rootOf returns the rule of c's entity type: from tables, or built now for a collection not
+// among resource.Collections.
+func rootOf(c *resource.Collection) *objectType {
+	for i := range tables {
+		if tables[i].c == c {
+			return tables[i].root
 		}
 	}
+	return newObjectType(c.Type, "", nil, false)
+}
+
+// newObjectType builds the rule of type t at path, held by member holder (nil for an entity),
+// its paths relative to an array element when inArray.
+func newObjectType(t *resource.Type, path string, holder *resource.Member, inArray bool) *objectType {
+	if len(t.Members) > maxMembers {
+		panic("insight: " + t.Name + " has more than 16 members")
+	}
+	o := &objectType{name: t.FullName(), path: path, odataPath: join(path, odataTypeAnnotation), inArray: inArray,
+		members: make([]member, len(t.Members))}
+	for i := range t.Members {
+		d := &t.Members[i]
+		m := &o.members[i]
+		*m = member{name: d.Name, kind: d.Kind, required: d.Required, notNull: d.NotNull, maxItems: d.MaxItems,
+			path: join(path, d.Name), missing: "required member " + strconv.Quote(d.Name) + " is missing"}
+		switch d.Kind {
+		case resource.Object:
+			m.child = newObjectType(d.Type, m.path, d, inArray)
+		case resource.Array:
+			m.child = newObjectType(d.Type, "", nil, true)
+		}
+		switch d.Check {
+		case resource.OneOf:
+			label := d.Name
+			if d.Name == "type" {
+				label = t.Name + " type"
+			}
+			m.warn = oneOfWarning(d.WarnCode, label, d.Values)
+		case resource.MediaType:
+			m.warn = mediaTypeWarning(d.WarnCode)
+		}
+	}
+	if holder != nil && len(holder.NeedsOneOf) > 0 {
+		var names []string
+		for _, n := range holder.NeedsOneOf {
+			i := slices.IndexFunc(t.Members, func(m resource.Member) bool { return m.Name == n })
+			if i < 0 || t.Members[i].Kind != resource.String && t.Members[i].Kind != resource.URL {
+				panic("insight: " + holder.Name + " needs " + n + ", not a string member of " + t.Name)
+			}
+			o.needs |= 1 << i
+			names = append(names, strconv.Quote(n))
+		}
+		o.needsMsg = "a " + t.Name + " needs a non-empty " + strings.Join(names, " or ")
+	}
+	return o
 }
 
 // find returns the index of the member called name, or -1.
@@ -152,17 +184,25 @@ func (t *objectType) find(name string) int {
 
 // Validate checks a usedInsight payload against every rule and reports all problems in one pass.
 // A syntax error stops the check at that point, since nothing after it can be read reliably.
-func Validate(data []byte) Report {
+func Validate(data []byte) Report { return ValidateFor(resource.Used, data) }
+
+// ValidatePatch checks a PATCH body of a usedInsight by the rules of Validate, except that no
+// member is required: the merged record is validated whole afterwards.
+func ValidatePatch(data []byte) Report { return ValidatePatchFor(resource.Used, data) }
+
+// ValidateFor checks a payload of an item of collection c against every rule of its type and
+// reports all problems in one pass, as Validate does for used.
+func ValidateFor(c *resource.Collection, data []byte) Report {
 	var v validator
-	v.run(data, false)
+	v.run(rootOf(c), data, false)
 	return Report{Problems: v.problems}
 }
 
-// ValidatePatch checks a PATCH body by the rules of Validate, except that no member is required:
-// the merged record is validated whole afterwards.
-func ValidatePatch(data []byte) Report {
+// ValidatePatchFor checks a PATCH body of an item of collection c by the rules of ValidateFor,
+// except that no member is required.
+func ValidatePatchFor(c *resource.Collection, data []byte) Report {
 	var v validator
-	v.run(data, true)
+	v.run(rootOf(c), data, true)
 	return Report{Problems: v.problems}
 }
 
@@ -175,11 +215,22 @@ type validator struct {
 	unsorted bool   // a problem was added before one at a smaller offset
 	column   cursor // where the last problem is, to count the next one's column from there
 
-	// The path of the value no rule describes that is being read (see loose): the path of
-	// the typed object it is in, then one segment per level.
-	looseBase string
-	segments  [MaxDepth]segment
-	depth     int // segments in use
+	// The array elements being read, innermost last: paths of objects with inArray are
+	// relative to the last.
+	elems  [MaxDepth]element
+	nelems int
+
+	// The value no rule describes that is being read (see loose): the typed object it is in,
+	// then one segment per level.
+	looseIn  *objectType
+	segments [MaxDepth]segment
+	depth    int // segments in use
+}
+
+// element is an array element being read: the array's path and the element's index.
+type element struct {
+	path  string
+	index int
 }
 
 // segment is one step of a JSON path: a member name, or an array index when index >= 0.
@@ -188,7 +239,29 @@ type segment struct {
 	index int
 }
 
-func (v *validator) run(data []byte, partial bool) {
+// abs returns the JSON path of p, a path of an object of type t: p itself, or for an object in
+// an array element, p after the element's path.
+func (v *validator) abs(t *objectType, p string) string {
+	if !t.inArray || v.nelems == 0 {
+		return p
+	}
+	e := v.elems[v.nelems-1]
+	s := e.path + "[" + strconv.Itoa(e.index) + "]"
+	if p != "" {
+		s += "." + p
+	}
+	return s
+}
+
+// memberPath returns the JSON path of member name, read from the text, of an object of type t.
+func (v *validator) memberPath(t *objectType, name string) string {
+	if t.inArray {
+		return v.abs(t, join(t.path, name)) // abs copies name
+	}
+	return pathOf(t.path, name)
+}
+
+func (v *validator) run(root *objectType, data []byte, partial bool) {
 	v.text, v.partial = data, partial
 	if len(data) > MaxBodyBytes {
 		line, column := Position(data, MaxBodyBytes)
@@ -200,9 +273,9 @@ func (v *validator) run(data []byte, partial bool) {
 	t, err := v.r.Next()
 	if err == nil {
 		if t.Kind == jsoncheck.ObjectStart {
-			v.object(usedInsight, t.Offset)
+			v.object(root, t.Offset)
 		} else {
-			v.add(Error, CodeNotAnObject, "", t.Offset, "expected a usedInsight JSON object, got "+v.describe(t))
+			v.add(Error, CodeNotAnObject, "", t.Offset, "expected a "+strings.TrimPrefix(root.name, resource.Namespace+".")+" JSON object, got "+v.describe(t))
 			v.r.Skip(t)
 		}
 		_, err = v.r.Next() // EOF, or the first syntax error
@@ -314,8 +387,8 @@ func (v *validator) skip() {
 func (v *validator) object(t *objectType, at int) {
 	line, start := v.r.Line() // where the '{' at offset at is, for the problems of missing members
 	var seen uint16           // bit i: t.members[i] was present
+	var have uint16           // bit i: t.members[i] is a valid non-empty string (for t.needs)
 	var extra names           // names outside t.members, to find their duplicates
-	var webURL, refID bool    // resourceReference has a non-empty webUrl / id
 	for {
 		key, err := v.r.Next()
 		if err != nil {
@@ -329,7 +402,7 @@ func (v *validator) object(t *objectType, at int) {
 		if i < 0 {
 			if extra.add(name) {
 				if v.room() {
-					v.add(Error, CodeDuplicateMember, pathOf(t.path, name), key.Offset, "duplicate member "+quoteAll(name))
+					v.add(Error, CodeDuplicateMember, v.memberPath(t, name), key.Offset, "duplicate member "+quoteAll(name))
 				}
 				v.skip()
 				continue
@@ -341,7 +414,7 @@ func (v *validator) object(t *objectType, at int) {
 				v.annotation(t, name)
 			default:
 				if v.room() {
-					v.add(Error, CodeUnknownMember, pathOf(t.path, name), key.Offset, "Property '"+name+"' does not exist on type '"+t.name+"'")
+					v.add(Error, CodeUnknownMember, v.memberPath(t, name), key.Offset, "Property '"+name+"' does not exist on type '"+t.name+"'")
 				}
 				v.annotation(t, name)
 			}
@@ -350,7 +423,7 @@ func (v *validator) object(t *objectType, at int) {
 		m := &t.members[i]
 		if seen&(1<<i) != 0 {
 			if v.room() {
-				v.add(Error, CodeDuplicateMember, m.path, key.Offset, "duplicate member "+quoteAll(m.name))
+				v.add(Error, CodeDuplicateMember, v.abs(t, m.path), key.Offset, "duplicate member "+quoteAll(m.name))
 			}
 			v.skip()
 			continue
@@ -360,9 +433,8 @@ func (v *validator) object(t *objectType, at int) {
 		if err != nil {
 			return
 		}
-		if ok := v.value(val, m); ok && t == resourceReference && val.Kind == jsoncheck.String && val.End-val.Offset > 2 {
-			webURL = webURL || m.name == "webUrl"
-			refID = refID || m.name == "id"
+		if ok := v.value(t, val, m); ok && t.needs&(1<<i) != 0 && val.Kind == jsoncheck.String && val.End-val.Offset > 2 {
+			have |= 1 << i
 		}
 	}
 	if v.partial {
@@ -370,68 +442,138 @@ func (v *validator) object(t *objectType, at int) {
 	}
 	for i := range t.members {
 		if m := &t.members[i]; m.required && seen&(1<<i) == 0 {
-			v.addAt(Error, CodeMissingMember, m.path, at, m.missing, line, start)
+			v.addAt(Error, CodeMissingMember, v.abs(t, m.path), at, m.missing, line, start)
 		}
 	}
-	if t == resourceReference && !webURL && !refID {
-		v.addAt(Error, CodeMissingReference, t.path, at, "a resourceReference needs a non-empty \"id\" or \"webUrl\"", line, start)
+	if t.needs != 0 && have == 0 {
+		v.addAt(Error, CodeMissingReference, v.abs(t, t.path), at, t.needsMsg, line, start)
 	}
 }
 
-// value checks the value of member m, whose first token the reader has just read, and reports
-// whether it is valid.
-func (v *validator) value(val jsoncheck.Token, m *member) bool {
-	if val.Kind == jsoncheck.Null && !m.required && m.kind != kindID {
+// value checks the value of member m of an object of type t, whose first token the reader has
+// just read, and reports whether it is valid.
+func (v *validator) value(t *objectType, val jsoncheck.Token, m *member) bool {
+	if val.Kind == jsoncheck.Null && !m.required && !m.notNull {
 		return true
 	}
-	if m.kind == kindObject {
+	switch m.kind {
+	case resource.Object:
 		if val.Kind != jsoncheck.ObjectStart {
-			v.add(Error, CodeWrongType, m.path, val.Offset, "expected a "+m.child.name+" object, got "+v.describe(val))
+			v.add(Error, CodeWrongType, v.abs(t, m.path), val.Offset, "expected a "+m.child.name+" object, got "+v.describe(val))
 			v.r.Skip(val)
 			return false
 		}
 		v.object(m.child, val.Offset)
 		return true
+	case resource.Array:
+		return v.array(t, val, m)
+	case resource.Number:
+		return v.number(t, val, m)
 	}
 	if val.Kind != jsoncheck.String {
 		want := "a string"
-		if !m.required && m.kind != kindID {
+		if !m.required && !m.notNull {
 			want = "a string or null"
 		}
-		v.add(Error, CodeWrongType, m.path, val.Offset, "expected "+want+", got "+v.describe(val))
+		v.add(Error, CodeWrongType, v.abs(t, m.path), val.Offset, "expected "+want+", got "+v.describe(val))
 		v.r.Skip(val)
 		return false
 	}
-	if m.kind == kindString && m.warn == nil && val.End-val.Offset-2 <= MaxStringLen {
+	if m.kind == resource.String && m.warn == nil && val.End-val.Offset-2 <= MaxStringLen {
 		return true // a value is no longer than its text, so this one is not too long: no need to decode it
 	}
 	s := v.str(val)
 	switch m.kind {
-	case kindID:
+	case resource.ID:
 		if msg := checkID(s); msg != "" {
-			v.add(Error, CodeInvalidID, m.path, val.Offset, msg)
+			v.add(Error, CodeInvalidID, v.abs(t, m.path), val.Offset, msg)
 			return false
 		}
-	case kindDateTime:
+	case resource.DateTime:
 		if msg := checkDateTime(s); msg != "" {
-			v.add(Error, CodeInvalidDateTime, m.path, val.Offset, msg)
+			v.add(Error, CodeInvalidDateTime, v.abs(t, m.path), val.Offset, msg)
 			return false
 		}
-	case kindURL:
+	case resource.URL:
 		if msg := checkURL(s); msg != "" {
-			v.add(Error, CodeInvalidURL, m.path, val.Offset, msg)
+			v.add(Error, CodeInvalidURL, v.abs(t, m.path), val.Offset, msg)
 			return false
 		}
 	default:
 		if len(s) > MaxStringLen && utf8.RuneCountInString(s) > MaxStringLen {
-			v.add(Error, CodeTooLong, m.path, val.Offset, "the string has "+strconv.Itoa(utf8.RuneCountInString(s))+" characters; at most "+strconv.Itoa(MaxStringLen)+" are allowed")
+			v.add(Error, CodeTooLong, v.abs(t, m.path), val.Offset, "the string has "+strconv.Itoa(utf8.RuneCountInString(s))+" characters; at most "+strconv.Itoa(MaxStringLen)+" are allowed")
 			return false
 		}
 		if m.warn != nil {
 			if code, msg := m.warn(s); code != "" {
-				v.add(Warning, code, m.path, val.Offset, msg)
+				v.add(Warning, code, v.abs(t, m.path), val.Offset, msg)
 			}
 		}
+	}
+	return true
+}
+
+// number checks the value of m, a Number member: a finite JSON number, or a string holding one.
+func (v *validator) number(t *objectType, val jsoncheck.Token, m *member) bool {
+	switch val.Kind {
+	case jsoncheck.Number:
+		raw := v.r.Raw(val)
+		if _, ok := ParseNumber(unsafe.String(unsafe.SliceData(raw), len(raw))); !ok {
+			v.add(Error, CodeInvalidNumber, v.abs(t, m.path), val.Offset, "the number "+clip.To(string(raw), quoteLen)+" is beyond the range of a double")
+			return false
+		}
+		return true
+	case jsoncheck.String:
+		if _, ok := ParseNumber(v.str(val)); !ok {
+			v.add(Error, CodeInvalidNumber, v.abs(t, m.path), val.Offset, "expected a finite decimal number, got "+v.describe(val))
+			return false
+		}
+		return true
+	}
+	want := "a number or a string holding one"
+	if !m.required && !m.notNull {
+		want = "a number, a string holding one, or null"
+	}
+	v.add(Error, CodeWrongType, v.abs(t, m.path), val.Offset, "expected "+want+", got "+v.describe(val))
+	v.r.Skip(val)
+	return false
+}
+
+// array checks the value of m, an Array member: an array of at most m.maxItems objects of its type.
+func (v *validator) array(t *objectType, val jsoncheck.Token, m *member) bool {
+	if val.Kind != jsoncheck.ArrayStart {
+		v.add(Error, CodeWrongType, v.abs(t, m.path), val.Offset, "expected an array of "+m.child.name+" objects, got "+v.describe(val))
+		v.r.Skip(val)
+		return false
+	}
+	line, start := v.r.Line()
+	path := v.abs(t, m.path)
+	if v.nelems == len(v.elems) { // not expected: MaxDepth bounds the nesting
+		v.r.Skip(val)
+		return false
+	}
+	v.elems[v.nelems] = element{path: path}
+	v.nelems++
+	defer func() { v.nelems-- }()
+	n := 0
+	for ; ; n++ {
+		el, err := v.r.Next()
+		if err != nil || el.Kind == jsoncheck.ArrayEnd {
+			break
+		}
+		v.elems[v.nelems-1].index = n
+		if el.Kind != jsoncheck.ObjectStart {
+			if v.room() {
+				v.add(Error, CodeWrongType, v.abs(m.child, ""), el.Offset, "expected a "+m.child.name+" object, got "+v.describe(el))
+			}
+			v.r.Skip(el)
+			continue
+		}
+		v.object(m.child, el.Offset)
+	}
+	if m.maxItems > 0 && n > m.maxItems {
+		v.addAt(Error, CodeTooManyItems, path, val.Offset, "the array has "+strconv.Itoa(n)+" items; at most "+strconv.Itoa(m.maxItems)+" are allowed", line, start)
+		return false
 	}
 	return true
 }
@@ -447,7 +589,7 @@ func (v *validator) odataType(t *objectType) {
 			return
 		}
 	}
-	v.add(Error, CodeInvalidODataType, t.odataPath, val.Offset, "expected \"#"+t.name+"\", got "+v.describe(val))
+	v.add(Error, CodeInvalidODataType, v.abs(t, t.odataPath), val.Offset, "expected \"#"+t.name+"\", got "+v.describe(val))
 	v.r.Skip(val)
 }
 
@@ -458,7 +600,7 @@ func (v *validator) annotation(t *objectType, name string) {
 	if err != nil || val.Kind != jsoncheck.ObjectStart && val.Kind != jsoncheck.ArrayStart {
 		return
 	}
-	v.looseBase = t.path
+	v.looseIn = t
 	v.segments[0] = segment{name: name, index: -1}
 	v.depth = 1
 	v.loose(val)
@@ -506,7 +648,7 @@ func (v *validator) loose(t jsoncheck.Token) {
 
 // loosePath returns the path of member name of the loose object being read.
 func (v *validator) loosePath(name string) string {
-	p := v.looseBase
+	p := v.abs(v.looseIn, v.looseIn.path)
 	for _, s := range v.segments[:v.depth] {
 		if s.index < 0 {
 			p = join(p, s.name)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tidwall/gjson"
 	"github.com/tidwall/sjson"
+	"github.com/usedinsight/usedinsight/internal/resource"
 )
 
 // valid is a payload with no problems at all, in the seed's shape.
@@ -344,19 +345,26 @@ func TestTooManyProblems(t *testing.T) {
 	}
 }
 
-// TestGraphSamples validates every usedInsight of the real Graph responses in testdata/graph
-// (copied from shared/reference/graph): each must be valid, warnings allowed only where the
-// data really deviates from the documented values.
+// TestGraphSamples validates every item of the real Graph responses in testdata/graph (copied
+// from shared/reference/graph) as an item of the collection the file name names (used unless it
+// names trending or shared): each must be valid, warnings allowed only where the data really
+// deviates from the documented values.
 func TestGraphSamples(t *testing.T) {
 	files, _ := filepath.Glob("testdata/graph/*.json")
-	n := 0
+	n := map[string]int{}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
+		c := resource.Used
+		for _, other := range resource.Collections {
+			if strings.Contains(filepath.Base(f), "-"+other.Name) {
+				c = other
+			}
+		}
 		items := gjson.GetBytes(data, "value").Array()
-		if gjson.GetBytes(data, "lastUsed").Exists() {
+		if gjson.GetBytes(data, firstRequired(c)).Exists() { // a single item
 			items = []gjson.Result{gjson.ParseBytes(data)}
 		}
 		for i, item := range items {
@@ -364,15 +372,25 @@ func TestGraphSamples(t *testing.T) {
 			if gjson.Get(raw, "_source").Exists() {
 				raw, _ = sjson.Delete(raw, "_source")
 			}
-			if r := Validate([]byte(raw)); len(r.Problems) != 0 {
-				t.Errorf("%s item %d: %+v", f, i, r.Problems)
+			if r := ValidateFor(c, []byte(raw)); len(r.Problems) != 0 {
+				t.Errorf("%s item %d (%s): %+v", f, i, c.Name, r.Problems)
 			}
-			n++
+			n[c.Name]++
 		}
 	}
-	if n < 5 {
-		t.Fatalf("validated %d Graph items, want at least 5", n)
+	if n["used"] < 5 || n["trending"] < 1 || n["shared"] < 1 {
+		t.Fatalf("validated %v Graph items, want at least 5 used, 1 trending, 1 shared", n)
 	}
+}
+
+// firstRequired returns the name of the first required member of c's items.
+func firstRequired(c *resource.Collection) string {
+	for _, m := range c.Type.Members {
+		if m.Required {
+			return m.Name
+		}
+	}
+	return ""
 }
 
 // TestGraphSamplesMatchShared keeps the testdata copies honest when shared/ is beside the repo:

@@ -2,11 +2,14 @@ package insight
 
 import (
 	"encoding/binary"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/usedinsight/usedinsight/internal/resource"
 )
 
 const dateTimeShape = "an ISO 8601 date-time with offset such as \"2016-12-31T23:58:50.8669622+03:00\""
@@ -21,6 +24,61 @@ func ParseDateTime(s string) (time.Time, bool) {
 	}
 	t := time.Date(d.year, time.Month(d.month), d.day, d.hour, d.minute, d.sec, d.nsec, time.UTC)
 	return t.Add(-time.Duration(d.offset) * time.Second), true
+}
+
+// ParseNumber parses an Edm.Double as this service accepts it: a JSON number, or the text of a
+// JSON string holding one, such as "0.1583399742569597", whose value is finite as a float64.
+func ParseNumber(s string) (float64, bool) {
+	if !isJSONNumber(s) {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil && (f > math.MaxFloat64 || f < -math.MaxFloat64) {
+		return 0, false
+	}
+	return f, true
+}
+
+// isJSONNumber reports whether s is a number as JSON writes it: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+func isJSONNumber(s string) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case i < len(s) && s[i] >= '1' && s[i] <= '9':
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+	default:
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		j := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == j {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		j := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == j {
+			return false
+		}
+	}
+	return i == len(s)
 }
 
 func checkDateTime(s string) string {
@@ -280,15 +338,13 @@ func lowerIs(s, lower string) bool {
 	return true
 }
 
-// Documented values of resourceVisualization.type and containerType.
+// Documented values of resourceVisualization.type and containerType, and their warnings.
 var (
-	knownTypes = []string{"PowerPoint", "Word", "Excel", "Pdf", "OneNote", "OneNotePage", "InfoPath",
-		"Visio", "Publisher", "Project", "Access", "Mail", "Csv", "Archive", "Xps", "Audio", "Video",
-		"Image", "Web", "Text", "Xml", "Story", "ExternalContent", "Folder", "Spsite", "Other"}
-	knownContainers = []string{"OneDriveBusiness", "Site", "Mail", "DropBox", "Box", "GDrive"}
+	knownTypes      = resource.VisualizationTypes
+	knownContainers = resource.ContainerTypes
 
-	knownTypesText      = " is not a documented resourceVisualization type (" + strings.Join(knownTypes, ", ") + ")"
-	knownContainersText = " is not a documented containerType (" + strings.Join(knownContainers, ", ") + ")"
+	warnType          = oneOfWarning(CodeUnknownType, "resourceVisualization type", knownTypes)
+	warnContainerType = oneOfWarning(CodeUnknownContainer, "containerType", knownContainers)
 )
 
 func oneOf(s string, list []string) bool {
@@ -300,18 +356,29 @@ func oneOf(s string, list []string) bool {
 	return false
 }
 
-func warnType(s string) (string, string) {
-	if s == "" || oneOf(s, knownTypes) {
-		return "", ""
+// oneOfWarning returns a check that warns with code when a value is not one of values, in any
+// letter case; label names the member in the message.
+func oneOfWarning(code, label string, values []string) func(string) (string, string) {
+	text := " is not a documented " + label + " (" + strings.Join(values, ", ") + ")"
+	return func(s string) (string, string) {
+		if s == "" || oneOf(s, values) {
+			return "", ""
+		}
+		return code, quoteThen(s, text)
 	}
-	return CodeUnknownType, quoteThen(s, knownTypesText)
 }
 
-func warnContainerType(s string) (string, string) {
-	if s == "" || oneOf(s, knownContainers) {
+// mediaTypeWarning returns warnMediaType with the problem code code.
+func mediaTypeWarning(code string) func(string) (string, string) {
+	if code == CodeInvalidMediaType {
+		return warnMediaType
+	}
+	return func(s string) (string, string) {
+		if c, msg := warnMediaType(s); c != "" {
+			return code, msg
+		}
 		return "", ""
 	}
-	return CodeUnknownContainer, quoteThen(s, knownContainersText)
 }
 
 // warnMediaType accepts type/subtype with RFC 6838 names, optionally followed by ;parameters.

@@ -6,6 +6,7 @@
 import { h, $ } from './dom.mjs';
 import { setField, parse, valuesOf } from './jsonedit.mjs';
 import { mediaTypes } from './samples.mjs';
+import { limits } from './resources.mjs';
 
 const fieldId = (path) => `field-${path.replaceAll('.', '-')}`;
 
@@ -15,7 +16,7 @@ const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 // What a value of each kind looks like, said under its field.
 const kindHints = {
-  id: '1 to 512 of A–Z a–z 0–9 - _ . ~',
+  id: `1 to ${limits.maxIdLength} of A–Z a–z 0–9 - _ . ~`,
   dateTime: 'such as 2016-12-31T23:58:50.8669622+03:00',
   url: 'an absolute http or https URL',
   number: 'a number, such as 0.75',
@@ -31,8 +32,7 @@ export function hintOf(field) {
 
 /** suggestionsOf is what a field's datalist offers: its documented values, or media types. */
 export function suggestionsOf(field) {
-  if (field.values) return field.values;
-  return field.path.endsWith('.mediaType') ? mediaTypes : null;
+  return field.values ?? (field.check === 'mediaType' ? mediaTypes : null);
 }
 
 /** formValue is what a field's text writes into the JSON: a number unquoted, else the string. */

@@ -1,27 +1,32 @@
 // Code generated from internal/resource; DO NOT EDIT.
-//
-// Written by the web engineer in the contract's shape (/work/contract-insights.md) until the
-// core engineer's generator lands on branch wt-core; it will be replaced by the generated file.
+// Regenerate with: go test ./internal/resource/... -run TestGenerated -update
 
+// The limits every string member follows, in characters.
+export const limits = { maxIdLength: 512, maxUrlLength: 2048, maxStringLength: 4096 };
+
+// The collections of a user's insights, with every member of their items (depth first in the
+// description's order; an object is listed before its members; an array member has `of`, the
+// members of one element, with paths relative to it), their orders (the first is the default,
+// descending) and filters.
 export const collections = [
   {
     name: 'used', type: 'microsoft.graph.usedInsight', typeName: 'usedInsight', noun: 'used insight',
     doc: 'A document the user recently used.',
     fields: [
-      { path: 'id', kind: 'id', required: false, doc: 'The insight\'s id; the service assigns one when it is not given.' },
+      { path: 'id', kind: 'id', required: false, notNull: true, doc: 'The insight\'s id; the service assigns one when it is not given.' },
       { path: 'lastUsed', kind: 'object', type: 'usageDetails', required: true, doc: 'When the user last used the item.' },
       { path: 'lastUsed.lastAccessedDateTime', kind: 'dateTime', required: true, doc: 'When the user last accessed the item.' },
       { path: 'lastUsed.lastModifiedDateTime', kind: 'dateTime', required: false, doc: 'When the user last modified the item.' },
       { path: 'resourceVisualization', kind: 'object', type: 'resourceVisualization', required: true, doc: 'How the item is shown.' },
       { path: 'resourceVisualization.title', kind: 'string', required: false, doc: 'The item\'s title.' },
-      { path: 'resourceVisualization.type', kind: 'string', required: false, values: ['PowerPoint', 'Word', 'Excel', 'Pdf', 'OneNote', 'OneNotePage', 'InfoPath', 'Visio', 'Publisher', 'Project', 'Access', 'Mail', 'Csv', 'Archive', 'Xps', 'Audio', 'Video', 'Image', 'Web', 'Text', 'Xml', 'Story', 'ExternalContent', 'Folder', 'Spsite', 'Other'], doc: 'The item\'s file type, such as Word or Visio.' },
-      { path: 'resourceVisualization.mediaType', kind: 'string', required: false, doc: 'The item\'s media type, such as application/pdf.' },
+      { path: 'resourceVisualization.type', kind: 'string', required: false, values: ['PowerPoint', 'Word', 'Excel', 'Pdf', 'OneNote', 'OneNotePage', 'InfoPath', 'Visio', 'Publisher', 'Project', 'Access', 'Mail', 'Csv', 'Archive', 'Xps', 'Audio', 'Video', 'Image', 'Web', 'Text', 'Xml', 'Story', 'ExternalContent', 'Folder', 'Spsite', 'Other'], warnCode: 'unknownType', doc: 'The item\'s file type, such as Word or Visio.' },
+      { path: 'resourceVisualization.mediaType', kind: 'string', required: false, check: 'mediaType', warnCode: 'invalidMediaType', doc: 'The item\'s media type, such as application/pdf.' },
       { path: 'resourceVisualization.previewImageUrl', kind: 'url', required: false, doc: 'A URL of a preview image of the item.' },
       { path: 'resourceVisualization.previewText', kind: 'string', required: false, doc: 'A text preview of the item\'s content.' },
       { path: 'resourceVisualization.containerWebUrl', kind: 'url', required: false, doc: 'The URL of the folder or site that holds the item.' },
       { path: 'resourceVisualization.containerDisplayName', kind: 'string', required: false, doc: 'The name of the folder or site that holds the item.' },
-      { path: 'resourceVisualization.containerType', kind: 'string', required: false, values: ['OneDriveBusiness', 'Site', 'Mail', 'DropBox', 'Box', 'GDrive'], doc: 'The kind of container, such as Site or OneDriveBusiness.' },
-      { path: 'resourceReference', kind: 'object', type: 'resourceReference', required: true, doc: 'Where the item is; needs its id or its webUrl.' },
+      { path: 'resourceVisualization.containerType', kind: 'string', required: false, values: ['OneDriveBusiness', 'Site', 'Mail', 'DropBox', 'Box', 'GDrive'], warnCode: 'unknownContainerType', doc: 'The kind of container, such as Site or OneDriveBusiness.' },
+      { path: 'resourceReference', kind: 'object', type: 'resourceReference', required: true, needsOneOf: ['id', 'webUrl'], doc: 'Where the item is; needs its id or its webUrl.' },
       { path: 'resourceReference.webUrl', kind: 'url', required: false, doc: 'The item\'s URL.' },
       { path: 'resourceReference.id', kind: 'string', required: false, doc: 'The item\'s id, such as drives/{drive-id}/items/{item-id}.' },
       { path: 'resourceReference.type', kind: 'string', required: false, doc: 'The item\'s OData type, such as microsoft.graph.driveItem.' },
@@ -40,19 +45,19 @@ export const collections = [
     name: 'trending', type: 'microsoft.graph.trending', typeName: 'trending', noun: 'trending item',
     doc: 'A document trending around the user.',
     fields: [
-      { path: 'id', kind: 'id', required: false, doc: 'The insight\'s id; the service assigns one when it is not given.' },
+      { path: 'id', kind: 'id', required: false, notNull: true, doc: 'The insight\'s id; the service assigns one when it is not given.' },
       { path: 'weight', kind: 'number', required: true, doc: 'How relevant the item is to the user; higher is more relevant.' },
       { path: 'lastModifiedDateTime', kind: 'dateTime', required: false, doc: 'When the item was last modified.' },
       { path: 'resourceVisualization', kind: 'object', type: 'resourceVisualization', required: true, doc: 'How the item is shown.' },
       { path: 'resourceVisualization.title', kind: 'string', required: false, doc: 'The item\'s title.' },
-      { path: 'resourceVisualization.type', kind: 'string', required: false, values: ['PowerPoint', 'Word', 'Excel', 'Pdf', 'OneNote', 'OneNotePage', 'InfoPath', 'Visio', 'Publisher', 'Project', 'Access', 'Mail', 'Csv', 'Archive', 'Xps', 'Audio', 'Video', 'Image', 'Web', 'Text', 'Xml', 'Story', 'ExternalContent', 'Folder', 'Spsite', 'Other'], doc: 'The item\'s file type, such as Word or Visio.' },
-      { path: 'resourceVisualization.mediaType', kind: 'string', required: false, doc: 'The item\'s media type, such as application/pdf.' },
+      { path: 'resourceVisualization.type', kind: 'string', required: false, values: ['PowerPoint', 'Word', 'Excel', 'Pdf', 'OneNote', 'OneNotePage', 'InfoPath', 'Visio', 'Publisher', 'Project', 'Access', 'Mail', 'Csv', 'Archive', 'Xps', 'Audio', 'Video', 'Image', 'Web', 'Text', 'Xml', 'Story', 'ExternalContent', 'Folder', 'Spsite', 'Other'], warnCode: 'unknownType', doc: 'The item\'s file type, such as Word or Visio.' },
+      { path: 'resourceVisualization.mediaType', kind: 'string', required: false, check: 'mediaType', warnCode: 'invalidMediaType', doc: 'The item\'s media type, such as application/pdf.' },
       { path: 'resourceVisualization.previewImageUrl', kind: 'url', required: false, doc: 'A URL of a preview image of the item.' },
       { path: 'resourceVisualization.previewText', kind: 'string', required: false, doc: 'A text preview of the item\'s content.' },
       { path: 'resourceVisualization.containerWebUrl', kind: 'url', required: false, doc: 'The URL of the folder or site that holds the item.' },
       { path: 'resourceVisualization.containerDisplayName', kind: 'string', required: false, doc: 'The name of the folder or site that holds the item.' },
-      { path: 'resourceVisualization.containerType', kind: 'string', required: false, values: ['OneDriveBusiness', 'Site', 'Mail', 'DropBox', 'Box', 'GDrive'], doc: 'The kind of container, such as Site or OneDriveBusiness.' },
-      { path: 'resourceReference', kind: 'object', type: 'resourceReference', required: true, doc: 'Where the item is; needs its id or its webUrl.' },
+      { path: 'resourceVisualization.containerType', kind: 'string', required: false, values: ['OneDriveBusiness', 'Site', 'Mail', 'DropBox', 'Box', 'GDrive'], warnCode: 'unknownContainerType', doc: 'The kind of container, such as Site or OneDriveBusiness.' },
+      { path: 'resourceReference', kind: 'object', type: 'resourceReference', required: true, needsOneOf: ['id', 'webUrl'], doc: 'Where the item is; needs its id or its webUrl.' },
       { path: 'resourceReference.webUrl', kind: 'url', required: false, doc: 'The item\'s URL.' },
       { path: 'resourceReference.id', kind: 'string', required: false, doc: 'The item\'s id, such as drives/{drive-id}/items/{item-id}.' },
       { path: 'resourceReference.type', kind: 'string', required: false, doc: 'The item\'s OData type, such as microsoft.graph.driveItem.' },
@@ -71,7 +76,7 @@ export const collections = [
     name: 'shared', type: 'microsoft.graph.sharedInsight', typeName: 'sharedInsight', noun: 'shared insight',
     doc: 'A document shared with or by the user.',
     fields: [
-      { path: 'id', kind: 'id', required: false, doc: 'The insight\'s id; the service assigns one when it is not given.' },
+      { path: 'id', kind: 'id', required: false, notNull: true, doc: 'The insight\'s id; the service assigns one when it is not given.' },
       { path: 'lastShared', kind: 'object', type: 'sharingDetail', required: true, doc: 'The last time the item was shared.' },
       { path: 'lastShared.sharedBy', kind: 'object', type: 'insightIdentity', required: false, doc: 'Who shared the item.' },
       { path: 'lastShared.sharedBy.address', kind: 'string', required: false, doc: 'The person\'s email address.' },
@@ -99,14 +104,14 @@ export const collections = [
       ] },
       { path: 'resourceVisualization', kind: 'object', type: 'resourceVisualization', required: true, doc: 'How the item is shown.' },
       { path: 'resourceVisualization.title', kind: 'string', required: false, doc: 'The item\'s title.' },
-      { path: 'resourceVisualization.type', kind: 'string', required: false, values: ['PowerPoint', 'Word', 'Excel', 'Pdf', 'OneNote', 'OneNotePage', 'InfoPath', 'Visio', 'Publisher', 'Project', 'Access', 'Mail', 'Csv', 'Archive', 'Xps', 'Audio', 'Video', 'Image', 'Web', 'Text', 'Xml', 'Story', 'ExternalContent', 'Folder', 'Spsite', 'Other'], doc: 'The item\'s file type, such as Word or Visio.' },
-      { path: 'resourceVisualization.mediaType', kind: 'string', required: false, doc: 'The item\'s media type, such as application/pdf.' },
+      { path: 'resourceVisualization.type', kind: 'string', required: false, values: ['PowerPoint', 'Word', 'Excel', 'Pdf', 'OneNote', 'OneNotePage', 'InfoPath', 'Visio', 'Publisher', 'Project', 'Access', 'Mail', 'Csv', 'Archive', 'Xps', 'Audio', 'Video', 'Image', 'Web', 'Text', 'Xml', 'Story', 'ExternalContent', 'Folder', 'Spsite', 'Other'], warnCode: 'unknownType', doc: 'The item\'s file type, such as Word or Visio.' },
+      { path: 'resourceVisualization.mediaType', kind: 'string', required: false, check: 'mediaType', warnCode: 'invalidMediaType', doc: 'The item\'s media type, such as application/pdf.' },
       { path: 'resourceVisualization.previewImageUrl', kind: 'url', required: false, doc: 'A URL of a preview image of the item.' },
       { path: 'resourceVisualization.previewText', kind: 'string', required: false, doc: 'A text preview of the item\'s content.' },
       { path: 'resourceVisualization.containerWebUrl', kind: 'url', required: false, doc: 'The URL of the folder or site that holds the item.' },
       { path: 'resourceVisualization.containerDisplayName', kind: 'string', required: false, doc: 'The name of the folder or site that holds the item.' },
-      { path: 'resourceVisualization.containerType', kind: 'string', required: false, values: ['OneDriveBusiness', 'Site', 'Mail', 'DropBox', 'Box', 'GDrive'], doc: 'The kind of container, such as Site or OneDriveBusiness.' },
-      { path: 'resourceReference', kind: 'object', type: 'resourceReference', required: true, doc: 'Where the item is; needs its id or its webUrl.' },
+      { path: 'resourceVisualization.containerType', kind: 'string', required: false, values: ['OneDriveBusiness', 'Site', 'Mail', 'DropBox', 'Box', 'GDrive'], warnCode: 'unknownContainerType', doc: 'The kind of container, such as Site or OneDriveBusiness.' },
+      { path: 'resourceReference', kind: 'object', type: 'resourceReference', required: true, needsOneOf: ['id', 'webUrl'], doc: 'Where the item is; needs its id or its webUrl.' },
       { path: 'resourceReference.webUrl', kind: 'url', required: false, doc: 'The item\'s URL.' },
       { path: 'resourceReference.id', kind: 'string', required: false, doc: 'The item\'s id, such as drives/{drive-id}/items/{item-id}.' },
       { path: 'resourceReference.type', kind: 'string', required: false, doc: 'The item\'s OData type, such as microsoft.graph.driveItem.' },

@@ -6,9 +6,11 @@
 // It reads a JSON array of calls from standard input and writes a JSON array of results, one
 // per call:
 //
-//	{"op": "validate", "text": base64}       → {"valid", "problems": [{severity, code, path, message, offset, line, column}]}
+//	{"op": "validate", "text": base64, "type"} → {"valid", "problems": [{severity, code, path, message, offset, line, column}]}
 //	{"op": "format"|"minify", "text": base64} → {"text"} or {"error": {"message", "offset"}}
-//	{"op": "build", "fields": {...}, "odataTypes": bool} → {"text"} (compact)
+//	{"op": "build", "fields": {...}, "odataTypes": bool, "type"} → {"text"} (compact)
+//
+// type is an item's type as web/insight.mjs takes it ("trending"); absent means usedInsight.
 //	{"op": "snippet", "language", "request": {"method", "url", "headers": [[name, value]...], "body"}} → {"text"} or {"error": {"message"}}
 package main
 
@@ -19,6 +21,7 @@ import (
 
 	"github.com/usedinsight/usedinsight/internal/insight"
 	"github.com/usedinsight/usedinsight/internal/jsoncheck"
+	"github.com/usedinsight/usedinsight/internal/resource"
 	"github.com/usedinsight/usedinsight/internal/snippet"
 )
 
@@ -29,6 +32,7 @@ type call struct {
 	ODataTypes bool
 	Language   string
 	Request    snippet.Request
+	Type       string
 }
 
 type problem struct {
@@ -61,9 +65,15 @@ func main() {
 }
 
 func answer(c call) result {
+	coll := resource.Used
+	if c.Type != "" {
+		if coll = resource.LookupType(c.Type); coll == nil {
+			return result{"error": map[string]any{"message": "unknown type " + c.Type}}
+		}
+	}
 	switch c.Op {
 	case "validate":
-		r := insight.Validate(c.Text)
+		r := insight.ValidateFor(coll, c.Text)
 		problems := []problem{}
 		for _, p := range r.Problems {
 			problems = append(problems, problem{p.Severity.String(), p.Code, p.Path, p.Message, p.Offset, p.Line, p.Column})
@@ -81,7 +91,7 @@ func answer(c call) result {
 		}
 		return text(string(out))
 	case "build":
-		return text(string(insight.Build(c.Fields, c.ODataTypes)))
+		return text(string(insight.BuildFor(coll, c.Fields, c.ODataTypes)))
 	case "snippet":
 		code, err := snippet.Generate(c.Language, c.Request)
 		if err != nil {
