@@ -154,7 +154,18 @@ describe('collections', () => {
       assert.equal(JSON.parse(await page.locator('#response-body').textContent()).id, created.id);
       assert.match(await page.locator('#response-time').textContent(), new RegExp(`GET \\S+/me/insights/${name}/`));
 
-      await page.getByRole('button', { name: `Delete ${title}` }).click();
+      // Edited as the request body: a PATCH of the record in its collection.
+      await page.getByRole('button', { name: 'Edit as request body' }).click();
+      assert.equal(await page.getByLabel('Method').inputValue(), 'PATCH');
+      assert.equal(await page.getByLabel('Request URL').inputValue(), `/me/insights/${name}/${encodeURIComponent(created.id)}`);
+      const renamed = `${title} (renamed)`;
+      await field(page, 'resourceVisualization.title').fill(renamed);
+      await waitNoProblems(page);
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      await response.getByText('204 No Content').waitFor();
+      await page.locator('#records tr td:nth-child(2)', { hasText: renamed }).waitFor();
+
+      await page.getByRole('button', { name: `Delete ${renamed}` }).click();
       await response.getByText('204 No Content').waitFor();
       await row.waitFor({ state: 'detached' });
       const token = await page.getByLabel('Access token').inputValue();

@@ -59,6 +59,7 @@ export function createRequestBar({ endpoint, token, body, collection, onSend, on
     retarget(m, p) {
       method.value = m;
       path.value = p;
+      collection.set(detectCollection(p));
       changed();
     },
     /** url is the URL of path under the endpoint and the chosen version. */
