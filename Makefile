@@ -57,6 +57,9 @@ fuzz:
 	$(call fuzz,FuzzParseQuery,odata)
 	$(call fuzz,FuzzVerify,auth)
 	$(call fuzz,FuzzVerifyClaims,auth)
+	$(call fuzz,FuzzClaimsReader,auth)
+	$(call fuzz,FuzzParseDiscovery,auth)
+	$(call fuzz,FuzzIssuerMatch,auth)
 	$(call fuzz,FuzzToken,store)
 	$(call fuzz,FuzzCursor,kvstore)
 

@@ -10,4 +10,6 @@ require (
 	github.com/tidwall/sjson v1.2.9
 )
 
+require github.com/go-jose/go-jose/v4 v4.1.9
+
 require github.com/tidwall/match v1.1.1 // indirect

@@ -10,15 +10,13 @@ package main
 import (
 	"log"
 	"net/http"
-	"strconv"
-	"strings"
-	"time"
+	"syscall/js"
 
 	"github.com/syumai/workers/cloudflare"
 	"github.com/usedinsight/usedinsight/internal/api"
 	"github.com/usedinsight/usedinsight/internal/auth"
+	"github.com/usedinsight/usedinsight/internal/config"
 	"github.com/usedinsight/usedinsight/internal/kvstore"
-	"github.com/usedinsight/usedinsight/internal/odata"
 	"github.com/usedinsight/usedinsight/internal/store"
 )
 
@@ -26,7 +24,21 @@ import (
 const binding = "INSIGHTS"
 
 // main does nothing heavy: the handler is built on the first request, from its env.
-func main() { serve() }
+func main() {
+	bindFetch()
+	serve()
+}
+
+// bindFetch lets Go's net/http fetch the identity provider's keys. Under js/wasm its Transport
+// calls fetch as a method of js.Global(), which syumai/workers' wasm_exec.js makes a Proxy of
+// globalThis; workerd refuses a fetch whose this is not globalThis ("Illegal invocation"). A
+// fetch bound to the real globalThis works from either.
+func bindFetch() {
+	g := js.Global().Get("globalThis")
+	if f := g.Get("fetch"); f.Type() == js.TypeFunction {
+		js.Global().Set("fetch", f.Call("bind", g))
+	}
+}
 
 // app is what serves the requests of one env.
 type app struct {
@@ -49,53 +61,17 @@ var wrap = func(h http.Handler) http.Handler { return h }
 
 func handler() http.Handler {
 	if cloudflare.GetBinding(binding).IsUndefined() {
-		return broken("the KV namespace binding " + binding + " is missing: " + binding + " is undefined")
+		return api.Misconfigured("the KV namespace binding " + binding + " is missing: " + binding + " is undefined")
 	}
-	// AUTH_SECRET signs HS256 tokens and, through a key derived from it (store.NewTokenKey),
-	// page tokens: without it a client could forge a $skiptoken for its own list carrying a
-	// garbage KV cursor, so it is required even when tokens come from AUTH_JWKS.
-	secret := cloudflare.Getenv("AUTH_SECRET")
-	if secret == "" {
-		return broken("AUTH_SECRET is not set (wrangler secret put AUTH_SECRET); it signs tokens and page tokens")
-	}
-	v, err := auth.NewVerifier(auth.Config{
-		Secret:   secret,
-		JWKS:     cloudflare.Getenv("AUTH_JWKS"),
-		Audience: cloudflare.Getenv("AUTH_AUDIENCE"),
-		Issuer:   cloudflare.Getenv("AUTH_ISSUER"),
-	})
+	// internal/config decides what the settings mean; here only where they come from.
+	s, err := config.FromEnv(cloudflare.Getenv, func(c *auth.Config) { c.Logf, c.NoWait = log.Printf, true })
 	if err != nil {
-		return broken("AUTH_JWKS is not a usable JSON Web Key Set: " + err.Error())
+		return api.Misconfigured(config.ErrorMessage(err))
 	}
-	c := api.Config{Store: kvstore.New(hostKV{}, store.NewTokenKey(secret)), Verifier: v}
-	if cloudflare.Getenv("DEV_TOKENS") == "1" {
-		c.DevSecret = secret
-	}
-	for _, o := range strings.Split(cloudflare.Getenv("ALLOWED_ORIGINS"), ",") {
-		if o = strings.TrimSpace(o); o != "" {
-			c.AllowedOrigins = append(c.AllowedOrigins, o)
-		}
-	}
-	if r := cloudflare.Getenv("RATE_LIMIT"); r != "" {
-		c.RateLimit, err = strconv.ParseFloat(r, 64)
-		if err != nil || c.RateLimit < 0 {
-			return broken("RATE_LIMIT must be a number of requests per second per user")
-		}
-	}
-	h, err := api.New(c)
+	s.API.Store = kvstore.New(hostKV{}, store.NewTokenKey(s.Secret))
+	h, err := api.New(s.API)
 	if err != nil {
-		return broken(err.Error())
+		return api.Misconfigured(err.Error())
 	}
 	return h
-}
-
-// broken answers every request with a 500 that names the configuration problem.
-func broken(problem string) http.Handler {
-	log.Print("usedinsight: misconfigured: ", problem)
-	e := &odata.Error{Status: http.StatusInternalServerError, Code: "generalException", Message: "The service is misconfigured: " + problem}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", api.JSONContentType)
-		w.WriteHeader(e.Status)
-		w.Write(e.Body(time.Now(), "", r.Header.Get("client-request-id")))
-	})
 }

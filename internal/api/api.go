@@ -8,6 +8,7 @@ import (
 	"log"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/usedinsight/usedinsight/internal/auth"
@@ -20,8 +21,10 @@ import (
 type Config struct {
 	Store    store.Store
 	Verifier *auth.Verifier
-	// DevSecret, when set, enables POST /dev/token, which issues HS256 tokens signed with it.
-	// Only for local development (DEV_TOKENS=1).
+	// DevSecret, when set, enables POST /dev/token for requests addressed to a loopback host:
+	// it issues development tokens signed with a key derived from it (auth.IssueDevToken),
+	// which the Verifier accepts only when made with DevTokens. Local development only
+	// (DEV_TOKENS=1).
 	DevSecret string
 	// AllowedOrigins lists the origins that may call the API from a browser; "*" allows any.
 	// A page on the API's own origin is always allowed.
@@ -38,6 +41,15 @@ type Config struct {
 type Handler struct {
 	c       Config
 	limiter *limiter
+	// misconfigured, when set, is the configuration problem every request is answered with.
+	misconfigured string
+}
+
+// Misconfigured returns a handler that answers every request with a 500 generalException whose
+// message names the configuration problem, with the headers of every other API error.
+func Misconfigured(problem string) http.Handler {
+	log.Print("usedinsight: misconfigured: ", problem)
+	return &Handler{c: Config{Now: time.Now, Logf: log.Printf}, misconfigured: problem}
 }
 
 // New checks c and returns the API handler.
@@ -69,13 +81,14 @@ const JSONContentType = odata.JSONContentType
 
 // request is one request in flight with what the handler learned about it.
 type request struct {
-	w     http.ResponseWriter
-	r     *http.Request
-	ids   odata.IDs
-	root  string // service root: scheme://host plus the version prefix
-	route route
-	user  string // whose records: the storage user
-	wrote bool
+	w       http.ResponseWriter
+	r       *http.Request
+	ids     odata.IDs
+	root    string // service root: scheme://host plus the version prefix
+	route   route
+	user    string // whose records: the storage user
+	display string // the user as @odata.context names it
+	wrote   bool
 }
 
 // ServeHTTP answers one request.
@@ -91,6 +104,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	h.cors(q)
+	if h.misconfigured != "" {
+		q.root = baseURL(r)
+		h.fail(q, &odata.Error{Status: 500, Code: "generalException", Message: "The service is misconfigured: " + h.misconfigured})
+		return
+	}
 	rt, version, err := parsePath(r.URL.EscapedPath())
 	q.route = rt
 	q.root = baseURL(r) + version
@@ -160,7 +178,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // authorize verifies the token, resolves whose records the route names and checks the
 // permission the method needs. It answers the request itself when the caller may not proceed.
 func (h *Handler) authorize(q *request) bool {
-	p, err := h.c.Verifier.Verify(q.r.Header.Get("Authorization"))
+	p, err := h.c.Verifier.VerifyContext(q.r.Context(), q.r.Header.Get("Authorization"))
+	if errors.Is(err, auth.ErrKeysUnavailable) {
+		// The identity provider's fault, not the client's: a 401 would make it drop a good token.
+		h.c.Logf("api: %v", err)
+		q.w.Header().Set("Retry-After", strconv.Itoa(int(auth.EmptyRetry/time.Second)))
+		h.fail(q, &odata.Error{Status: 503, Code: "serviceNotAvailable", Message: "The identity provider's signing keys are unavailable. Retry after the time in Retry-After."})
+		return false
+	}
 	if err != nil {
 		q.w.Header().Set("WWW-Authenticate", `Bearer realm="usedinsight", error="invalid_token"`)
 		msg := "Access token validation failure."
@@ -174,16 +199,25 @@ func (h *Handler) authorize(q *request) bool {
 	if q.route.kind == routeBatch {
 		return true // a valid token; the batch's requests are authorised one by one
 	}
+	name := q.route.user
+	if auth.IsGUID(name) {
+		name = strings.ToLower(name) // object ids in any case are one user
+	}
 	switch {
 	case q.route.me && p.Application:
 		h.fail(q, &odata.Error{Status: 400, Code: "invalidRequest", Message: "/me request is only valid with delegated authentication flow."})
 		return false
 	case q.route.me:
-		q.user = p.User
+		q.user, q.display = p.User, p.ID
+	case p.Application && strings.Contains(name, "@"):
+		// Without a directory a name cannot be resolved to the object id /me uses; writing
+		// under the name would split one person's records in two.
+		h.fail(q, &odata.Error{Status: 400, Code: "invalidRequest", Message: "An application token must name the user by object id, not by user principal name: use /users/{object id}."})
+		return false
 	case p.Application:
-		q.user = q.route.user
-	case p.Is(q.route.user):
-		q.user = p.User // /users/{upn} and /me reach the same records
+		q.user, q.display = p.Qualify(name), name // a user of the application's own tenant
+	case p.Is(name):
+		q.user, q.display = p.User, p.ID // /users/{upn} and /me reach the same records
 	default:
 		h.fail(q, &odata.Error{Status: 403, Code: "accessDenied", Message: "Access is denied: a delegated token may only reach its own user's insights."})
 		return false

@@ -80,11 +80,17 @@ func do(t testing.TB, h http.Handler, c call) *httptest.ResponseRecorder {
 		body = strings.NewReader(c.body)
 	}
 	r := httptest.NewRequest(c.method, "http://api.test"+c.url, body)
+	if host, ok := c.header["Host"]; ok {
+		r.Host, r.URL.Host = host, host
+	}
 	if c.body != "" {
 		r.Header.Set("Content-Type", "application/json")
 	}
 	r.Header.Set("Authorization", "Bearer "+token(t, nil))
 	for k, v := range c.header {
+		if k == "Host" {
+			continue
+		}
 		if v == "" {
 			r.Header.Del(k)
 		} else {
@@ -216,7 +222,7 @@ func TestErrors(t *testing.T) {
 		{"charset utf-8 is fine", call{method: "POST", url: "/me/insights/used", body: seed(t), header: map[string]string{"Content-Type": "application/json; charset=UTF-8"}}, 201, "", nil},
 		{"brotli", call{method: "POST", url: "/me/insights/used", body: seed(t), header: map[string]string{"Content-Encoding": "br"}}, 415, "invalidRequest", nil},
 		{"over 64 KiB", call{method: "POST", url: "/me/insights/used", body: big}, 413, "invalidRequest", nil},
-		{"unknown route", call{method: "GET", url: "/me/insights/trending"}, 404, "itemNotFound", nil},
+		{"unknown route", call{method: "GET", url: "/me/insights/popular"}, 404, "itemNotFound", nil},
 		{"unknown segment", call{method: "GET", url: "/me/insights/used/abc/resource"}, 404, "itemNotFound", nil},
 		{"root API path", call{method: "GET", url: "/v1.0"}, 404, "itemNotFound", nil},
 		{"no such record", call{method: "GET", url: "/me/insights/used/nope"}, 404, "itemNotFound", nil},
@@ -544,7 +550,7 @@ func TestDevToken(t *testing.T) {
 	if w := do(t, off, call{method: "POST", url: "/dev/token"}); w.Code != 404 {
 		t.Errorf("without DEV_TOKENS: %d", w.Code)
 	}
-	h := server(t, func(c *Config) { c.DevSecret = secret })
+	h := server(t, devTokens)
 	tests := []struct {
 		body, scopeCheck string
 		wantStatus       int
@@ -556,7 +562,7 @@ func TestDevToken(t *testing.T) {
 		{`not json`, "", 400},
 	}
 	for _, tt := range tests {
-		c := call{method: "POST", url: "/dev/token", body: tt.body, header: map[string]string{"Authorization": ""}}
+		c := call{method: "POST", url: "/dev/token", body: tt.body, header: map[string]string{"Authorization": "", "Host": "localhost:8787"}}
 		w := do(t, h, c)
 		if w.Code != tt.wantStatus {
 			t.Errorf("%s: %d %s", tt.body, w.Code, w.Body)
@@ -625,15 +631,15 @@ func (f failing) err() error {
 	}
 	return errors.New("KV timed out")
 }
-func (f failing) Create(context.Context, string, store.Record) error { return f.err() }
-func (f failing) Get(context.Context, string, string) (store.Record, error) {
+func (f failing) Create(context.Context, store.Space, store.Record) error { return f.err() }
+func (f failing) Get(context.Context, store.Space, string) (store.Record, error) {
 	return store.Record{}, f.err()
 }
-func (f failing) List(context.Context, string, store.Query) (store.Page, error) {
+func (f failing) List(context.Context, store.Space, store.Query) (store.Page, error) {
 	return store.Page{}, f.err()
 }
-func (f failing) Count(context.Context, string, store.Filter) (int, error) { return 0, f.err() }
-func (f failing) Delete(context.Context, string, string) error             { return f.err() }
+func (f failing) Count(context.Context, store.Space, store.Filter) (int, error) { return 0, f.err() }
+func (f failing) Delete(context.Context, store.Space, string) error             { return f.err() }
 
 func TestStorageFailures(t *testing.T) {
 	for _, panics := range []bool{false, true} {

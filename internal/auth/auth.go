@@ -44,22 +44,41 @@ const (
 	msgAudience    = "Access token validation failure. Invalid audience."
 	msgIssuer      = "Access token validation failure. Invalid issuer."
 	msgNoSubject   = "Access token has no subject."
+	msgTenant      = "Access token validation failure. Invalid tenant."
+	// msgNotAccessToken: an ID token (nonce, at_hash) or a token typed as something else.
+	msgNotAccessToken = "Access token validation failure. The token is not an access token."
 )
 
 func fail(msg string) *Error { return &Error{Message: msg} }
 
 // Principal is the verified caller of a request.
 type Principal struct {
-	// User is the caller's id: the oid claim, else sub. Never empty.
+	// User is whose records the caller's own are: ID, qualified by Tenant when there is one
+	// (Qualify). Never empty.
 	User string
+	// ID is the oid claim, else sub; lower-cased when it is a GUID.
+	ID string
+	// Tenant is the tid claim, lower-cased when it is a GUID; may be empty.
+	Tenant string
 	// UPN is the upn claim, else preferred_username; may be empty.
 	UPN string
 	// Scopes are the delegated permissions of the scp claim, split at spaces.
 	Scopes []string
 	// Roles are the roles claim: an application's permissions.
 	Roles []string
-	// Application is true for an application (app-only) token, one without an scp claim.
+	// Application is true for an application (app-only) token: one with roles, without scp, and
+	// with idtyp "app" when it has an idtyp.
 	Application bool
+}
+
+// Qualify returns the storage user of the user id in p's tenant: id alone without a tenant,
+// else tenant, NUL, id. No id or tenant holds a NUL (Verify refuses them, and paths cannot
+// carry one), so a qualified user is never a plain one, nor another tenant's.
+func (p Principal) Qualify(id string) string {
+	if p.Tenant == "" {
+		return id
+	}
+	return p.Tenant + "\x00" + id
 }
 
 // permissions returns the permissions that count for p: scopes for a delegated token, roles for
@@ -92,12 +111,12 @@ func (p Principal) CanWrite() bool {
 	return false
 }
 
-// Is reports whether the user path segment user (as in /users/{user}) names p: it equals p.User
-// exactly, or p.UPN ignoring case. The sub of a token that also has an oid does not name p: oid is
-// the user's id. An empty user names nobody.
+// Is reports whether the user path segment user (as in /users/{user}) names p: it equals p.ID
+// (in any case when a GUID), or p.UPN ignoring case. The sub of a token that also has an oid
+// does not name p: oid is the user's id. An empty user names nobody.
 func (p Principal) Is(user string) bool {
 	if user == "" {
 		return false
 	}
-	return user == p.User || (p.UPN != "" && strings.EqualFold(user, p.UPN))
+	return user == p.ID || (IsGUID(user) && strings.EqualFold(user, p.ID)) || (p.UPN != "" && strings.EqualFold(user, p.UPN))
 }

@@ -1,18 +1,21 @@
 package auth
 
-import "testing"
+import (
+	"context"
+	"testing"
+)
 
 // benchmarkVerify measures a full verification, as of a token not seen before (Verify would
 // answer a token it accepted before from its cache; BenchmarkVerifyCached measures that).
 func benchmarkVerify(b *testing.B, header string) {
-	v := newTestVerifier(b, Config{Audience: "api://usedinsight", Issuer: "https://issuer.example.org"})
+	v := newTestVerifier(b, Config{Audience: []string{"api://usedinsight"}, Issuer: []string{"https://issuer.example.org"}})
 	token, _ := bearerToken(header)
-	if _, _, err := v.verifyToken(token); err != nil {
+	if _, _, err := v.verifyToken(context.Background(), token); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := v.verifyToken(token); err != nil {
+		if _, _, err := v.verifyToken(context.Background(), token); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -20,7 +23,7 @@ func benchmarkVerify(b *testing.B, header string) {
 
 // BenchmarkVerifyCached measures Verify of a token it accepted before.
 func BenchmarkVerifyCached(b *testing.B) {
-	v := newTestVerifier(b, Config{Audience: "api://usedinsight", Issuer: "https://issuer.example.org"})
+	v := newTestVerifier(b, Config{Audience: []string{"api://usedinsight"}, Issuer: []string{"https://issuer.example.org"}})
 	header := "Bearer " + rawRS256(b, getKeys(b).rsa, `{"alg":"RS256","typ":"JWT","kid":"rsa-1"}`, benchClaims)
 	if _, err := v.Verify(header); err != nil {
 		b.Fatal(err)

@@ -16,7 +16,7 @@ const tokenCacheSize = 1024
 // was accepted stays accepted until it expires. Safe for concurrent use.
 type tokenCache struct {
 	mu sync.Mutex
-	m  map[string]cachedToken
+	m  map[string]*cachedToken // pointers: a lookup copies 8 bytes, not the Principal
 }
 
 type cachedToken struct {
@@ -25,7 +25,7 @@ type cachedToken struct {
 	hasNbf   bool
 }
 
-func (c *tokenCache) get(token string) (cachedToken, bool) {
+func (c *tokenCache) get(token string) (*cachedToken, bool) {
 	c.mu.Lock()
 	t, ok := c.m[token]
 	c.mu.Unlock()
@@ -36,7 +36,7 @@ func (c *tokenCache) put(token string, t cachedToken) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil {
-		c.m = make(map[string]cachedToken)
+		c.m = make(map[string]*cachedToken)
 	}
 	if len(c.m) >= tokenCacheSize {
 		for k := range c.m { // an arbitrary one: map order is random
@@ -45,7 +45,7 @@ func (c *tokenCache) put(token string, t cachedToken) {
 		}
 	}
 	// The token may be a substring of a larger request buffer: keep a copy only.
-	c.m[strings.Clone(token)] = t
+	c.m[strings.Clone(token)] = &t
 }
 
 func (c *tokenCache) remove(token string) {
@@ -55,7 +55,7 @@ func (c *tokenCache) remove(token string) {
 }
 
 // live reports whether a cached token is within its lifetime now, by checkClaims' rule.
-func (v *Verifier) live(t cachedToken) bool {
+func (v *Verifier) live(t *cachedToken) bool {
 	now := v.now()
 	sec := float64(now.Unix()) + float64(now.Nanosecond())/1e9
 	leeway := Leeway.Seconds()

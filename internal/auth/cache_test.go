@@ -72,7 +72,7 @@ func TestCacheKeepsOnlyAcceptedTokens(t *testing.T) {
 	if _, err := v.Verify("Bearer " + good); err != nil {
 		t.Fatal(err)
 	}
-	other := newTestVerifier(t, Config{Audience: "api://elsewhere"})
+	other := newTestVerifier(t, Config{Audience: []string{"api://elsewhere"}})
 	_, err := other.Verify("Bearer " + good)
 	wantError(t, err, msgAudience)
 }

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -8,13 +9,16 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io"
 	"math/big"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // FuzzVerify feeds arbitrary Authorization header values to Verify. It must never panic, every
@@ -121,74 +125,175 @@ func FuzzVerify(f *testing.F) {
 	})
 }
 
-// refClaims are the claims that Verify reads, decoded by encoding/json as the package documents
-// (member names in any case, the last of duplicates), with the checks written out anew.
-type refClaims struct {
-	Exp, Nbf          *float64
-	Aud               json.RawMessage
-	Iss               *string
-	Oid, Sub, Upn     *string
-	PreferredUsername *string `json:"preferred_username"`
-	Scp               *string
-	Roles             []string
+// refStrict reports whether b is one JSON object, valid UTF-8, nested at most 32 deep, without
+// a duplicate member name in any object: what the package's strict reader accepts, written
+// anew with encoding/json's tokenizer.
+func refStrict(b []byte) bool {
+	if !utf8.Valid(b) || !strings.HasPrefix(strings.TrimLeft(string(b), " \t\r\n"), "{") || !json.Valid(b) {
+		return false
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	type frame struct {
+		names  map[string]bool
+		object bool
+		key    bool // the next token of an object is a name
+	}
+	var stack []frame
+	for {
+		t, err := d.Token()
+		if err == io.EOF {
+			return true
+		}
+		if err != nil {
+			return false
+		}
+		if n := len(stack); n > 0 && stack[n-1].object {
+			f := &stack[n-1]
+			if f.key {
+				if name, ok := t.(string); ok {
+					if f.names[name] {
+						return false
+					}
+					f.names[name] = true
+					f.key = false
+					continue
+				}
+			} else {
+				f.key = true
+			}
+		}
+		switch t {
+		case json.Delim('{'):
+			stack = append(stack, frame{names: map[string]bool{}, object: true, key: true})
+		case json.Delim('['):
+			stack = append(stack, frame{})
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+		if len(stack) > 32 {
+			return false
+		}
+	}
 }
 
 // refPrincipal is the caller that a token with these (correctly signed) claims is, for a
 // verifier with the given audience and issuer at testNow; ok is false when the token must be
-// rejected.
+// rejected. Member names match exactly; null is absence.
 func refPrincipal(claims []byte, audience, issuer string) (p Principal, ok bool) {
-	trimmed := strings.TrimLeft(string(claims), " \t\r\n")
-	var c refClaims
-	if !strings.HasPrefix(trimmed, "{") || json.Unmarshal(claims, &c) != nil || c.Exp == nil {
+	if !refStrict(claims) {
 		return Principal{}, false
 	}
-	switch aud := c.Aud; {
-	case aud == nil || string(aud) == "null":
-		if audience != "" {
-			return Principal{}, false
+	var m map[string]json.RawMessage
+	if json.Unmarshal(claims, &m) != nil {
+		return Principal{}, false
+	}
+	present := func(name string) bool { v, ok := m[name]; return ok && string(v) != "null" }
+	str := func(name string) (string, bool) {
+		if !present(name) {
+			return "", true
 		}
-	default:
-		var one string
+		var s string
+		return s, m[name][0] == '"' && json.Unmarshal(m[name], &s) == nil
+	}
+	num := func(name string) (float64, bool, bool) {
+		if !present(name) {
+			return 0, false, true
+		}
+		var f float64
+		return f, true, m[name][0] != '"' && json.Unmarshal(m[name], &f) == nil
+	}
+	strs := func(name string) ([]string, bool) {
+		if !present(name) {
+			return nil, true
+		}
 		var list []string
+		return list, m[name][0] == '[' && json.Unmarshal(m[name], &list) == nil
+	}
+	_, hasNonce := m["nonce"]
+	_, hasAtHash := m["at_hash"]
+	exp, hasExp, ok1 := num("exp")
+	nbf, hasNbf, ok2 := num("nbf")
+	iss, ok3 := str("iss")
+	oid, ok4 := str("oid")
+	sub, ok5 := str("sub")
+	tid, ok6 := str("tid")
+	upn, ok7 := str("upn")
+	pref, ok8 := str("preferred_username")
+	scp, ok9 := str("scp")
+	idtyp, ok10 := str("idtyp")
+	roles, ok11 := strs("roles")
+	if v, ok := m["aud"]; ok && string(v) == "null" {
+		return Principal{}, false
+	}
+	var aud []string
+	ok12 := true
+	if present("aud") {
+		var one string
 		switch {
-		case json.Unmarshal(aud, &one) == nil && aud[0] == '"':
-			list = []string{one}
-		case aud[0] == '[' && json.Unmarshal(aud, &list) == nil:
+		case m["aud"][0] == '"':
+			ok12 = json.Unmarshal(m["aud"], &one) == nil
+			aud = []string{one}
 		default:
-			return Principal{}, false // neither a string nor an array of strings
-		}
-		if audience != "" && !slices.Contains(list, audience) {
-			return Principal{}, false
+			aud, ok12 = strs("aud")
 		}
 	}
-	if issuer != "" && (c.Iss == nil || *c.Iss != issuer) {
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 && ok8 && ok9 && ok10 && ok11 && ok12) {
+		return Principal{}, false // a claim of the wrong type
+	}
+	if hasNonce || hasAtHash || !hasExp {
+		return Principal{}, false
+	}
+	if audience != "" && !slices.Contains(aud, audience) {
+		return Principal{}, false
+	}
+	if issuer != "" && iss != issuer {
 		return Principal{}, false
 	}
 	now := float64(testNow.Unix()) + float64(testNow.Nanosecond())/1e9
-	if now >= *c.Exp+60 || c.Nbf != nil && now < *c.Nbf-60 {
+	if now >= exp+60 || hasNbf && now < nbf-60 {
 		return Principal{}, false
 	}
-	deref := func(s *string) string {
-		if s == nil {
-			return ""
-		}
-		return *s
+	id := oid
+	if id == "" {
+		id = sub
 	}
-	p = Principal{User: deref(c.Oid), UPN: deref(c.Upn), Roles: c.Roles, Application: c.Scp == nil}
-	if p.User == "" {
-		p.User = deref(c.Sub)
+	if id == "" || strings.Contains(id, "\x00") || strings.Contains(tid, "\x00") {
+		return Principal{}, false
+	}
+	lowerGUID := func(s string) string {
+		if _, err := uuid(s); err == nil {
+			return strings.ToLower(s)
+		}
+		return s
+	}
+	p = Principal{ID: lowerGUID(id), Tenant: lowerGUID(tid), UPN: upn, Roles: roles}
+	p.User = p.ID
+	if p.Tenant != "" {
+		p.User = p.Tenant + "\x00" + p.ID
 	}
 	if p.UPN == "" {
-		p.UPN = deref(c.PreferredUsername)
+		p.UPN = pref
 	}
-	if c.Scp != nil {
-		p.Scopes = strings.Fields(*c.Scp)
+	if present("scp") {
+		p.Scopes = strings.Fields(scp)
 	}
-	return p, p.User != ""
+	p.Application = !present("scp") && present("roles") && (idtyp == "" || idtyp == "app")
+	return p, true
+}
+
+// uuid checks the 8-4-4-4-12 hexadecimal shape of a GUID.
+func uuid(s string) (string, error) {
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return "", errors.New("not a GUID")
+	}
+	if _, err := hex.DecodeString(s[:8] + s[9:13] + s[14:18] + s[19:23] + s[24:]); err != nil {
+		return "", err
+	}
+	return s, nil
 }
 
 func samePrincipal(a, b Principal) bool {
-	return a.User == b.User && a.UPN == b.UPN && a.Application == b.Application && slices.Equal(a.Scopes, b.Scopes) && slices.Equal(a.Roles, b.Roles)
+	return a.User == b.User && a.ID == b.ID && a.Tenant == b.Tenant && a.UPN == b.UPN && a.Application == b.Application && slices.Equal(a.Scopes, b.Scopes) && slices.Equal(a.Roles, b.Roles)
 }
 
 // FuzzVerifyClaims signs arbitrary claims with the test secret (HS256) and checks what Verify
@@ -197,7 +302,7 @@ func samePrincipal(a, b Principal) bool {
 // what) never verifies.
 func FuzzVerifyClaims(f *testing.F) {
 	const aud, iss = "api://usedinsight", "https://login.microsoftonline.com/tid/v2.0"
-	v, err := NewVerifier(Config{Secret: testSecret, Audience: aud, Issuer: iss, Now: func() time.Time { return testNow }})
+	v, err := NewVerifier(Config{Secret: testSecret, Audience: []string{aud}, Issuer: []string{iss}, Now: func() time.Time { return testNow }})
 	if err != nil {
 		f.Fatal(err)
 	}

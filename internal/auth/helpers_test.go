@@ -108,7 +108,7 @@ func newTestVerifier(tb testing.TB, c Config) *Verifier {
 
 // rawHS256 signs the raw header and payload JSON texts with secret.
 func rawHS256(secret, hdr, payload string) string {
-	return signHS256(secret, enc(hdr)+"."+enc(payload))
+	return record(signHS256([]byte(secret), enc(hdr)+"."+enc(payload)))
 }
 
 // rawRS256 signs the raw header and payload JSON texts with k.
@@ -120,7 +120,7 @@ func rawRS256(tb testing.TB, k *rsa.PrivateKey, hdr, payload string) string {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return in + "." + b64.EncodeToString(sig)
+	return record(in + "." + b64.EncodeToString(sig))
 }
 
 // rawES256 signs the raw header and payload JSON texts with k, writing the JWS r||s form.
@@ -135,7 +135,7 @@ func rawES256(tb testing.TB, k *ecdsa.PrivateKey, hdr, payload string) string {
 	sig := make([]byte, 64)
 	r.FillBytes(sig[:32])
 	s.FillBytes(sig[32:])
-	return in + "." + b64.EncodeToString(sig)
+	return record(in + "." + b64.EncodeToString(sig))
 }
 
 // claimsJSON is a valid payload for the test clock, with extra members (raw JSON) added.

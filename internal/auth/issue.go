@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"time"
 )
 
@@ -34,11 +35,11 @@ func IssueHS256(secret string, claimSet map[string]any, ttl time.Duration, now t
 	if err != nil {
 		return "", fmt.Errorf("auth: claims: %w", err)
 	}
-	var c claims
-	if err := json.Unmarshal(payload, &c); err != nil {
-		return "", fmt.Errorf("auth: claims: %w", err)
+	var o objectReader
+	if !o.readClaims(payload, new(claims)) {
+		return "", errors.New("auth: claims: a claim has the wrong JSON type")
 	}
-	token := signHS256(secret, hs256Header+"."+b64.EncodeToString(payload))
+	token := signHS256([]byte(secret), hs256Header+"."+b64.EncodeToString(payload))
 	if len(token) > MaxTokenLen {
 		return "", fmt.Errorf("auth: token of %d bytes is longer than %d", len(token), MaxTokenLen)
 	}
@@ -46,8 +47,8 @@ func IssueHS256(secret string, claimSet map[string]any, ttl time.Duration, now t
 }
 
 // signHS256 returns signingInput (encoded header "." encoded payload) with its HS256 signature.
-func signHS256(secret, signingInput string) string {
-	mac := hmac.New(sha256.New, []byte(secret))
+func signHS256(key []byte, signingInput string) string {
+	mac := hmac.New(sha256.New, key)
 	mac.Write([]byte(signingInput))
 	return signingInput + "." + b64.EncodeToString(mac.Sum(nil))
 }
@@ -62,16 +63,34 @@ type TokenResponse struct {
 	ExpiresIn   int    `json:"expires_in"`   // lifetime in seconds: 3600
 }
 
-// IssueDevToken makes the answer to POST /dev/token, a development aid that must not be served in
-// production. request is the request body: empty, or a JSON object of claims laid over the default
-// claims {"sub":"alice","scp":"Sites.ReadWrite.All"}. A request with "roles" and no "scp" gets an
-// application token (the default scp is dropped); a claim set to null is removed. The token is
-// signed with secret by HS256 and lives DevTokenTTL. Errors mean a bad request or no secret.
+// devHeader is the encoded JOSE header of development tokens; the kid selects the dev key.
+var devHeader = b64.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT","kid":"` + DevKeyID + `"}`))
+
+// devClaims are the claims a POST /dev/token body may set. Anything else (aud, iss, tid, exp...)
+// is refused: a dev token must not pass for one of a real issuer's.
+var devClaims = []string{"sub", "oid", "upn", "scp", "roles"}
+
+// IssueDevToken makes the answer to POST /dev/token, a development aid. request is the request
+// body: empty, or a JSON object of some of the claims sub, oid, upn, scp and roles, laid over the
+// defaults {"sub":"alice","scp":"Sites.ReadWrite.All"}. A request with "roles" and no "scp" gets
+// an application token (the default scp is dropped); a claim set to null is removed. The token
+// is signed by HS256 with DevKey(secret), kid "dev", and lives DevTokenTTL. Errors mean a bad
+// request (the message names a claim that may not be set) or no secret.
 func IssueDevToken(secret string, request []byte, now time.Time) (TokenResponse, error) {
+	if secret == "" {
+		return TokenResponse{}, errors.New("auth: no secret to sign with")
+	}
 	m := map[string]any{"sub": "alice", "scp": PermissionReadWrite}
 	if !isBlank(request) {
-		if !isObject(request) {
-			return TokenResponse{}, errors.New("auth: dev token request is not a JSON object")
+		var o objectReader
+		ms, ok := o.read(request)
+		if !ok {
+			return TokenResponse{}, errors.New("auth: dev token request is not a JSON object without duplicate members")
+		}
+		for _, mb := range ms {
+			if !slices.Contains(devClaims, string(mb.name)) {
+				return TokenResponse{}, fmt.Errorf("auth: dev token request: the claim %q cannot be set; only sub, oid, upn, scp and roles can", clip(string(mb.name)))
+			}
 		}
 		var req map[string]any
 		if err := json.Unmarshal(request, &req); err != nil {
@@ -90,9 +109,20 @@ func IssueDevToken(secret string, request []byte, now time.Time) (TokenResponse,
 			}
 		}
 	}
-	token, err := IssueHS256(secret, m, DevTokenTTL, now)
+	m["iat"] = now.Unix()
+	m["nbf"] = now.Unix()
+	m["exp"] = now.Add(DevTokenTTL).Unix()
+	payload, err := json.Marshal(m)
 	if err != nil {
-		return TokenResponse{}, err
+		return TokenResponse{}, fmt.Errorf("auth: claims: %w", err)
+	}
+	var o objectReader
+	if !o.readClaims(payload, new(claims)) {
+		return TokenResponse{}, errors.New("auth: dev token request: a claim has the wrong JSON type (sub, oid, upn and scp are strings, roles an array of strings)")
+	}
+	token := signHS256(DevKey(secret), devHeader+"."+b64.EncodeToString(payload))
+	if len(token) > MaxTokenLen {
+		return TokenResponse{}, fmt.Errorf("auth: token of %d bytes is longer than %d", len(token), MaxTokenLen)
 	}
 	return TokenResponse{AccessToken: token, TokenType: "Bearer", ExpiresIn: int(DevTokenTTL / time.Second)}, nil
 }

@@ -88,7 +88,7 @@ func TestIssueHS256Errors(t *testing.T) {
 }
 
 func TestIssueDevToken(t *testing.T) {
-	v := newTestVerifier(t, Config{})
+	v := newTestVerifier(t, Config{DevTokens: true})
 	tests := []struct {
 		name    string
 		request string
@@ -104,13 +104,18 @@ func TestIssueDevToken(t *testing.T) {
 			Principal{User: "daemon", Roles: []string{PermissionReadWrite}, Application: true}, ""},
 		{"roles and scp stays delegated", `{"roles":["Sites.ReadWrite.All"],"scp":"Sites.Read.All"}`,
 			Principal{User: "alice", Scopes: []string{PermissionRead}, Roles: []string{PermissionReadWrite}}, ""},
-		{"null scp removes it", `{"scp":null}`, Principal{User: "alice", Application: true}, ""},
+		{"null scp removes it: no permissions at all", `{"scp":null}`, Principal{User: "alice"}, ""},
 		{"oid wins", `{"oid":"o-9"}`, Principal{User: "o-9", Scopes: []string{PermissionReadWrite}}, ""},
-		{"exp cannot be overridden", `{"exp":1}`, Principal{User: "alice", Scopes: []string{PermissionReadWrite}}, ""},
+		{"exp cannot be set", `{"exp":1}`, Principal{}, `the claim "exp" cannot be set`},
+		{"aud cannot be set", `{"aud":"api://usedinsight"}`, Principal{}, `the claim "aud" cannot be set`},
+		{"iss cannot be set", `{"sub":"bob","iss":"https://sts.windows.net/x/"}`, Principal{}, `the claim "iss" cannot be set`},
+		{"tid cannot be set", `{"tid":"72f988bf-86f1-41af-91ab-2d7cd011db47"}`, Principal{}, `the claim "tid" cannot be set`},
+		{"idtyp cannot be set", `{"idtyp":"app","roles":["Sites.Read.All"]}`, Principal{}, `the claim "idtyp" cannot be set`},
+		{"duplicate member", `{"sub":"a","sub":"b"}`, Principal{}, "duplicate"},
 		{"not an object", `["sub"]`, Principal{}, "not a JSON object"},
 		{"null", `null`, Principal{}, "not a JSON object"},
-		{"bad JSON", `{"sub":`, Principal{}, "dev token request"},
-		{"roles of wrong type", `{"roles":"Sites.Read.All"}`, Principal{}, "claims"},
+		{"bad JSON", `{"sub":`, Principal{}, "not a JSON object"},
+		{"roles of wrong type", `{"roles":"Sites.Read.All"}`, Principal{}, "wrong JSON type"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -131,8 +136,10 @@ func TestIssueDevToken(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(p, tt.want) {
-				t.Fatalf("Principal = %#v, want %#v", p, tt.want)
+			want := tt.want
+			want.ID = want.User
+			if !reflect.DeepEqual(p, want) {
+				t.Fatalf("Principal = %#v, want %#v", p, want)
 			}
 		})
 	}

@@ -193,8 +193,8 @@ func TestNewVerifierJWKS(t *testing.T) {
 			if err != nil {
 				t.Fatalf("NewVerifier: %v", err)
 			}
-			if len(v.rsaKeys) != tt.rsa || len(v.ecKeys) != tt.ec {
-				t.Fatalf("keys: %d RSA, %d EC; want %d, %d", len(v.rsaKeys), len(v.ecKeys), tt.rsa, tt.ec)
+			if len(v.static.rsa) != tt.rsa || len(v.static.ec) != tt.ec {
+				t.Fatalf("keys: %d RSA, %d EC; want %d, %d", len(v.static.rsa), len(v.static.ec), tt.rsa, tt.ec)
 			}
 		})
 	}

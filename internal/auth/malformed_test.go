@@ -70,7 +70,7 @@ func TestMalformedTokens(t *testing.T) {
 		{"header kid number", withHeader(`{"alg":"HS256","kid":1}`), msgMalformed},
 		{"header unbalanced nesting", withHeader(`{"alg":"HS256","x":` + strings.Repeat("[", 3000)), msgMalformed},
 		{"header nesting beyond depth limit", withHeader(`{"alg":"HS256","x":` + strings.Repeat("[", 11000) + `}`), msgMalformed},
-		{"header invalid UTF-8 in alg", withHeader("{\"alg\":\"HS256\xff\"}"), msgAlg},
+		{"header invalid UTF-8 in alg", withHeader("{\"alg\":\"HS256\xff\"}"), msgMalformed}, // not JSON (RFC 8259 wants UTF-8)
 		{"header control character", withHeader("{\"alg\":\"HS\x01256\"}"), msgMalformed},
 		// Payload, validly signed so that only the claims can be at fault.
 		{"payload empty", signed(""), msgClaims},

@@ -1,16 +1,17 @@
 package auth
 
 import (
+	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/hmac"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
+	"fmt"
 	"hash"
-	"strconv"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -26,60 +27,150 @@ const Leeway = 60 * time.Second
 // b64 decodes JWS segments: base64url without padding, with no stray bits in the last character.
 var b64 = base64.RawURLEncoding.Strict()
 
-// Config says which tokens a Verifier accepts.
+// Config says which tokens a Verifier accepts. NewVerifier checks that its settings make sense
+// one by one; which combinations a deployment may use (audience and issuer pinned whenever
+// provider keys are set, HS256 only without them) is decided by internal/config, which builds it.
 type Config struct {
-	// Secret is the shared HS256 key (AUTH_SECRET), used as raw bytes. Empty: HS256 tokens are
-	// rejected.
+	// Secret is the HS256 key of the tokens the service issues itself, at least 32 bytes. Empty:
+	// HS256 tokens are rejected.
 	Secret string
+	// DevTokens accepts the tokens IssueDevToken signs with a key derived from Secret.
+	DevTokens bool
 	// JWKS is a JSON Web Key Set, {"keys":[...]}, whose RSA and P-256 keys verify RS256 and ES256
-	// tokens. Empty: RS256 and ES256 tokens are rejected.
+	// tokens.
 	JWKS string
-	// Audience, when not empty, must be the token's aud claim or one of its elements.
-	Audience string
-	// Issuer, when not empty, must be the token's iss claim.
-	Issuer string
+	// JWKSURL is where to fetch such a key set.
+	JWKSURL string
+	// OIDCIssuer is an OpenID Connect issuer whose discovery document names the key set's URL.
+	// It is also the accepted issuer when Issuer is empty.
+	OIDCIssuer string
+	// Audience, when not empty, lists the accepted aud values; the token's aud (a string or an
+	// array) must hold one of them.
+	Audience []string
+	// Issuer, when not empty, lists the accepted iss values. "{tenantid}" in one stands for the
+	// token's tid, which must then be a GUID.
+	Issuer []string
+	// Tenants, when not empty, lists the accepted tid values (GUIDs compare in any case).
+	Tenants []string
+	// Fetch gets key sets and discovery documents; nil means HTTPFetcher(nil).
+	Fetch Fetcher
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// Logf logs failed key fetches; nil means no logging.
+	Logf func(format string, args ...any)
+	// NoWait keeps a verification from waiting for a key fetch that another one started: it
+	// uses the keys there are, or fails with ErrKeysUnavailable when there are none yet. The
+	// Workers runtime cancels a request that waits with no I/O of its own as hung.
+	NoWait bool
 }
+
+// MinSecretLen is the shortest Secret NewVerifier accepts: 32 bytes, SHA-256's block of entropy.
+const MinSecretLen = 32
+
+// DevKeyID is the kid of development tokens, which selects the development key.
+const DevKeyID = "dev"
 
 // Verifier checks bearer tokens. It is safe for concurrent use; make one with NewVerifier and keep it.
 type Verifier struct {
 	hasSecret bool
 	macs      sync.Pool // of hash.Hash: HMAC-SHA256 keyed with the secret
-	rsaKeys   []rsaKey
-	ecKeys    []ecKey
-	audience  string
-	issuer    string
+	devTokens bool
+	devMacs   sync.Pool // of hash.Hash: HMAC-SHA256 keyed with DevKey(secret)
+	static    *keySet   // AUTH_JWKS
+	remote    *remoteKeys
+	audience  []string
+	issuers   []string
+	tenants   []string
 	now       func() time.Time
 	cache     tokenCache // tokens accepted before (cache.go)
 }
 
-// NewVerifier parses the keys of c once. It fails when c.JWKS is not a key set with at least one
-// usable RS256 or ES256 key. A Verifier with neither a secret nor a JWKS rejects every token.
+// NewVerifier checks c and parses its keys once. It fails on a Secret shorter than
+// MinSecretLen, DevTokens without a Secret, more than one of JWKS, JWKSURL and OIDCIssuer, a
+// JWKS that is not a key set with at least one usable RS256 or ES256 key, a key URL or issuer
+// that is not https, and an issuer pattern whose {tenantid} is not a whole path segment.
 func NewVerifier(c Config) (*Verifier, error) {
-	v := &Verifier{audience: c.Audience, issuer: c.Issuer, now: c.Now}
+	v := &Verifier{now: c.Now, audience: c.Audience, tenants: c.Tenants}
 	if v.now == nil {
 		v.now = time.Now
 	}
 	if c.Secret != "" {
+		if len(c.Secret) < MinSecretLen {
+			return nil, fmt.Errorf("auth: the secret is %d bytes, shorter than %d", len(c.Secret), MinSecretLen)
+		}
 		secret := []byte(c.Secret)
 		v.hasSecret = true
 		v.macs.New = func() any { return hmac.New(sha256.New, secret) }
 	}
-	if strings.TrimSpace(c.JWKS) != "" {
-		var err error
-		if v.rsaKeys, v.ecKeys, err = parseJWKS(c.JWKS); err != nil {
+	if c.DevTokens {
+		if c.Secret == "" {
+			return nil, errors.New("auth: development tokens need a secret to derive their key from")
+		}
+		dev := DevKey(c.Secret)
+		v.devTokens = true
+		v.devMacs.New = func() any { return hmac.New(sha256.New, dev) }
+	}
+	sources := 0
+	for _, s := range []string{c.JWKS, c.JWKSURL, c.OIDCIssuer} {
+		if strings.TrimSpace(s) != "" {
+			sources++
+		}
+	}
+	if sources > 1 {
+		return nil, errors.New("auth: set only one source of keys: a JWKS, a JWKS URL or an OpenID Connect issuer")
+	}
+	switch {
+	case strings.TrimSpace(c.JWKS) != "":
+		rsaKeys, ecKeys, err := parseJWKS(c.JWKS)
+		if err != nil {
+			return nil, err
+		}
+		v.static = &keySet{rsa: rsaKeys, ec: ecKeys}
+	case c.JWKSURL != "" || c.OIDCIssuer != "":
+		if c.JWKSURL != "" {
+			if err := CheckKeysURL(c.JWKSURL); err != nil {
+				return nil, err
+			}
+		} else if err := CheckKeysURL(DiscoveryURL(c.OIDCIssuer)); err != nil {
+			return nil, err
+		}
+		fetch := c.Fetch
+		if fetch == nil {
+			fetch = HTTPFetcher(nil)
+		}
+		v.remote = &remoteKeys{fetch: fetch, issuer: c.OIDCIssuer, jwksURL: c.JWKSURL, now: v.now, logf: c.Logf, noWait: c.NoWait}
+	}
+	v.issuers = c.Issuer
+	if len(v.issuers) == 0 && c.OIDCIssuer != "" {
+		v.issuers = []string{c.OIDCIssuer}
+	}
+	for _, iss := range v.issuers {
+		if err := checkIssuerPattern(iss); err != nil {
 			return nil, err
 		}
 	}
 	return v, nil
 }
 
-// Verify checks the value of an Authorization header, "Bearer <JWT>" (the scheme in any case), and
-// returns the caller. Every failure is an *Error. A token accepted before is only checked for its
-// lifetime again (cache.go); the Principal's slices are shared between such calls and must not be
-// modified.
+// DevKey is the HS256 key of development tokens: derived from the secret, so that a dev token
+// is never a token the secret itself verifies.
+func DevKey(secret string) []byte {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte("usedinsight dev tokens"))
+	return mac.Sum(nil)
+}
+
+// Verify is VerifyContext without a context of its own.
 func (v *Verifier) Verify(authorization string) (Principal, error) {
+	return v.VerifyContext(context.Background(), authorization)
+}
+
+// VerifyContext checks the value of an Authorization header, "Bearer <JWT>" (the scheme in any
+// case), and returns the caller. A failure is an *Error, or ErrKeysUnavailable when the token
+// needs an identity provider's keys and there are none. ctx bounds a key fetch. A token accepted
+// before is only checked for its lifetime again (cache.go); the Principal's slices are shared
+// between such calls and must not be modified.
+func (v *Verifier) VerifyContext(ctx context.Context, authorization string) (Principal, error) {
 	token, e := bearerToken(authorization)
 	if e != nil {
 		return Principal{}, e
@@ -90,9 +181,9 @@ func (v *Verifier) Verify(authorization string) (Principal, error) {
 		}
 		v.cache.remove(token)
 	}
-	p, lifetime, e := v.verifyToken(token)
-	if e != nil {
-		return Principal{}, e
+	p, lifetime, err := v.verifyToken(ctx, token)
+	if err != nil {
+		return Principal{}, err
 	}
 	v.cache.put(token, lifetime)
 	return p, nil
@@ -115,160 +206,13 @@ func bearerToken(h string) (string, *Error) {
 	return token, nil
 }
 
-// header is the JOSE header of a token.
-type header struct {
-	Alg  string   `json:"alg"`
-	Kid  string   `json:"kid"`
-	Crit presence `json:"crit"`
-}
-
-// claims are the claims of a token that Verify reads. Their JSON types are checked: a number
-// where a string belongs, or the reverse, makes the token invalid. (encoding/json matches member
-// names regardless of case and keeps the last of duplicates; the claims are read only once the
-// signature shows that a trusted issuer wrote them, so that leniency grants an attacker nothing.)
-// null is the same as absence, also when it is the last of duplicates.
-type claims struct {
-	Exp               numericDate `json:"exp"`
-	Nbf               numericDate `json:"nbf"`
-	Aud               audience    `json:"aud"`
-	Iss               claimString `json:"iss"`
-	Oid               claimString `json:"oid"`
-	Sub               claimString `json:"sub"`
-	Upn               claimString `json:"upn"`
-	PreferredUsername claimString `json:"preferred_username"`
-	Scp               optString   `json:"scp"`
-	Roles             []string    `json:"roles"`
-}
-
-// presence records that a member is in an object, whatever its value.
-type presence bool
-
-// UnmarshalJSON notes that the member is present.
-func (p *presence) UnmarshalJSON([]byte) error { *p = true; return nil }
-
-// numericDate is an RFC 7519 NumericDate: a JSON number of seconds since the epoch.
-type numericDate struct {
-	sec float64
-	set bool
-}
-
-// UnmarshalJSON reads a JSON number; null leaves the date unset, anything else is an error.
-func (d *numericDate) UnmarshalJSON(b []byte) error {
-	*d = numericDate{}
-	if string(b) == "null" {
-		return nil
-	}
-	// b is a valid JSON value (encoding/json checked it), so ParseFloat accepts exactly the numbers.
-	f, err := strconv.ParseFloat(string(b), 64)
-	if err != nil {
-		return errors.New("NumericDate is not a number in range")
-	}
-	d.sec, d.set = f, true
-	return nil
-}
-
-// optString is a string member that may be absent: null counts as absent.
-type optString struct {
-	s   string
-	set bool
-}
-
-// UnmarshalJSON reads a JSON string or null.
-func (o *optString) UnmarshalJSON(b []byte) error {
-	s, set, err := stringOrNull(b)
-	*o = optString{s, set}
-	return err
-}
-
-// claimString is a string claim; null, like absence, is "". (A plain string would keep an
-// earlier duplicate's value through a later null, which encoding/json does not assign.)
-type claimString string
-
-// UnmarshalJSON reads a JSON string or null.
-func (c *claimString) UnmarshalJSON(b []byte) error {
-	s, _, err := stringOrNull(b)
-	if err == nil {
-		*c = claimString(s)
-	}
-	return err
-}
-
-// stringOrNull decodes b, a JSON string or null; set is false for null.
-func stringOrNull(b []byte) (s string, set bool, err error) {
-	switch b[0] {
-	case 'n':
-		return "", false, nil
-	case '"':
-		if plain, ok := plainString(b); ok {
-			return string(plain), true, nil
-		}
-		var decoded string
-		if err := json.Unmarshal(b, &decoded); err != nil {
-			return "", false, err
-		}
-		return decoded, true, nil
-	}
-	return "", false, errors.New("not a string")
-}
-
-// audience is the aud claim: a string or an array of strings. Rather than keep it, decoding
-// compares it with want, the configured audience, and sets matched.
-type audience struct {
-	want    string
-	matched bool
-}
-
-// UnmarshalJSON checks that b is a string, an array of strings or null, and whether want is
-// among them.
-func (a *audience) UnmarshalJSON(b []byte) error {
-	a.matched = false
-	switch b[0] {
-	case 'n':
-		return nil
-	case '"':
-		if plain, ok := plainString(b); ok {
-			a.matched = a.want != "" && string(plain) == a.want
-			return nil
-		}
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		a.matched = a.want != "" && s == a.want
-		return nil
-	case '[':
-		var list []string
-		if err := json.Unmarshal(b, &list); err != nil {
-			return err
-		}
-		for _, s := range list {
-			if a.want != "" && s == a.want {
-				a.matched = true
-			}
-		}
-		return nil
-	}
-	return errors.New("aud is neither a string nor an array")
-}
-
-// plainString returns the contents of the valid JSON string literal b when they need no
-// unescaping: printable ASCII without backslashes, which read the same as encoding/json reads them.
-func plainString(b []byte) ([]byte, bool) {
-	in := b[1 : len(b)-1]
-	for _, c := range in {
-		if c < 0x20 || c > 0x7e || c == '\\' {
-			return nil, false
-		}
-	}
-	return in, true
-}
-
 // scratch is the working memory of one verification, pooled so that a verification allocates
 // little: the decoding buffer, the header and the claims.
 type scratch struct {
 	buf []byte
 	h   header
 	c   claims
+	o   objectReader
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -286,7 +230,7 @@ func isObject(b []byte) bool {
 }
 
 // verifyToken checks a compact JWS token: its shape, header, signature, then its claims.
-func (v *Verifier) verifyToken(token string) (Principal, cachedToken, *Error) {
+func (v *Verifier) verifyToken(ctx context.Context, token string) (Principal, cachedToken, error) {
 	if len(token) > MaxTokenLen {
 		return Principal{}, cachedToken{}, fail(msgTooLong)
 	}
@@ -313,7 +257,7 @@ func (v *Verifier) verifyToken(token string) (Principal, cachedToken, *Error) {
 
 	sc := scratchPool.Get().(*scratch)
 	defer func() {
-		*sc = scratch{buf: sc.buf[:0]}
+		*sc = scratch{buf: sc.buf[:0], o: sc.o}
 		scratchPool.Put(sc)
 	}()
 
@@ -340,23 +284,26 @@ func (v *Verifier) verifyToken(token string) (Principal, cachedToken, *Error) {
 	}
 
 	h := &sc.h
-	if !isObject(hdr) || json.Unmarshal(hdr, h) != nil {
+	if !sc.o.readHeader(hdr, h) {
 		return Principal{}, cachedToken{}, fail(msgMalformed)
 	}
-	if h.Alg == "" {
+	if h.alg == "" {
 		return Principal{}, cachedToken{}, fail(msgNoAlg)
 	}
-	if h.Crit {
+	if h.crit {
 		return Principal{}, cachedToken{}, fail(msgCrit)
 	}
-	if e := v.checkSignature(h.Alg, h.Kid, signingInput, sig, buf); e != nil {
-		return Principal{}, cachedToken{}, e
+	// Only access tokens: an ID token or a logout token, say, is typed otherwise (RFC 8725).
+	if h.typ != "" && !strings.EqualFold(h.typ, "JWT") && !strings.EqualFold(h.typ, "at+jwt") && !strings.EqualFold(h.typ, "application/at+jwt") {
+		return Principal{}, cachedToken{}, fail(msgNotAccessToken)
+	}
+	if err := v.checkSignature(ctx, h.alg, h.kid, signingInput, sig, buf); err != nil {
+		return Principal{}, cachedToken{}, err
 	}
 
 	// The signature is good: only now read the claims.
 	c := &sc.c
-	c.Aud.want = v.audience
-	if !isObject(payload) || json.Unmarshal(payload, c) != nil {
+	if !sc.o.readClaims(payload, c) {
 		return Principal{}, cachedToken{}, fail(msgClaims)
 	}
 	// The Principal holds only strings and slices that decoding made afresh, none of sc.
@@ -364,7 +311,7 @@ func (v *Verifier) verifyToken(token string) (Principal, cachedToken, *Error) {
 	if e != nil {
 		return Principal{}, cachedToken{}, e
 	}
-	return p, cachedToken{p: p, exp: c.Exp.sec, nbf: c.Nbf.sec, hasNbf: c.Nbf.set}, nil
+	return p, cachedToken{p: p, exp: c.exp.sec, nbf: c.nbf.sec, hasNbf: c.nbf.set}, nil
 }
 
 // decodeSegment appends the base64url decoding of src to buf and returns the decoded bytes and
@@ -380,33 +327,76 @@ func decodeSegment(buf, src []byte) (seg, rest []byte, ok bool) {
 
 // checkSignature checks sig over signingInput with the key that alg and kid select. scratch has
 // spare capacity of at least derMax bytes.
-func (v *Verifier) checkSignature(alg, kid string, signingInput, sig, scratch []byte) *Error {
+func (v *Verifier) checkSignature(ctx context.Context, alg, kid string, signingInput, sig, scratch []byte) error {
 	switch alg {
 	case "HS256":
 		// Only the shared secret verifies HS256: never a JWKS key, whose public bytes anyone has.
-		if !v.hasSecret {
+		// The kid "dev" selects the development key, and nothing else does.
+		pool := &v.macs
+		if kid == DevKeyID {
+			if !v.devTokens {
+				return fail(msgNoKey)
+			}
+			pool = &v.devMacs
+		} else if !v.hasSecret {
 			return fail(msgNoKey)
 		}
 		if len(sig) != sha256.Size {
 			return fail(msgSignature)
 		}
-		mac := v.macs.Get().(hash.Hash)
+		mac := pool.Get().(hash.Hash)
 		mac.Reset()
 		mac.Write(signingInput)
 		sum := mac.Sum(scratch[len(scratch):len(scratch)])
-		v.macs.Put(mac)
+		pool.Put(mac)
 		if !hmac.Equal(sum, sig) {
 			return fail(msgSignature)
 		}
 		return nil
-	case "RS256":
-		if len(v.rsaKeys) == 0 {
+	case "RS256", "ES256":
+		set := v.static
+		if set == nil && v.remote == nil {
 			return fail(msgNoKey)
 		}
-		digest := sha256.Sum256(signingInput)
-		found := false
-		for i := range v.rsaKeys {
-			k := &v.rsaKeys[i]
+		if set == nil {
+			var err error
+			if set, err = v.remote.keys(ctx, false); err != nil {
+				return err
+			}
+		}
+		e := checkAsymmetric(set, alg, kid, signingInput, sig, scratch)
+		if e == nil || e.Message != msgKeyNotFound || v.remote == nil {
+			return nilIfNone(e)
+		}
+		// A kid the set does not hold: perhaps the provider rotated its keys.
+		fresh, err := v.remote.keys(ctx, true)
+		if err != nil || fresh == set {
+			return e
+		}
+		return nilIfNone(checkAsymmetric(fresh, alg, kid, signingInput, sig, scratch))
+	}
+	// "none", HS384, HS512, PS256, RS512, ES384, EdDSA, ...
+	return fail(msgAlg)
+}
+
+// nilIfNone turns a nil *Error into a nil error.
+func nilIfNone(e *Error) error {
+	if e == nil {
+		return nil
+	}
+	return e
+}
+
+// checkAsymmetric checks an RS256 or ES256 signature with the keys of set that kid selects.
+func checkAsymmetric(set *keySet, alg, kid string, signingInput, sig, scratch []byte) *Error {
+	digest := sha256.Sum256(signingInput)
+	found := false
+	if alg == "RS256" {
+		if len(set.rsa) == 0 {
+			return fail(msgNoKey)
+		}
+		for i := range set.rsa {
+			k := &set.rsa[i]
 			if !kidMatches(kid, k.kid) {
 				continue
 			}
@@ -416,30 +406,25 @@ func (v *Verifier) checkSignature(alg, kid string, signingInput, sig, scratch []
 			}
 		}
 		return signatureFailure(found)
-	case "ES256":
-		if len(v.ecKeys) == 0 {
-			return fail(msgNoKey)
-		}
-		digest := sha256.Sum256(signingInput)
-		found := false
-		var der []byte
-		if len(sig) == 64 {
-			der = appendSignatureDER(scratch[len(scratch):len(scratch)], sig)
-		}
-		for i := range v.ecKeys {
-			k := &v.ecKeys[i]
-			if !kidMatches(kid, k.kid) {
-				continue
-			}
-			found = true
-			if der != nil && ecdsa.VerifyASN1(k.pub, digest[:], der) {
-				return nil
-			}
-		}
-		return signatureFailure(found)
 	}
-	// "none", HS384, HS512, PS256, RS512, ES384, EdDSA, ...
-	return fail(msgAlg)
+	if len(set.ec) == 0 {
+		return fail(msgNoKey)
+	}
+	var der []byte
+	if len(sig) == 64 {
+		der = appendSignatureDER(scratch[len(scratch):len(scratch)], sig)
+	}
+	for i := range set.ec {
+		k := &set.ec[i]
+		if !kidMatches(kid, k.kid) {
+			continue
+		}
+		found = true
+		if der != nil && ecdsa.VerifyASN1(k.pub, digest[:], der) {
+			return nil
+		}
+	}
+	return signatureFailure(found)
 }
 
 // kidMatches reports whether a key with id keyKid may verify a token with id tokenKid: a token
@@ -492,35 +477,117 @@ func appendDERInt(dst, b []byte) []byte {
 	return append(dst, b...)
 }
 
-// checkClaims checks the lifetime, audience and issuer of verified claims and makes the Principal.
+// checkClaims checks the kind, lifetime, audience, issuer and tenant of verified claims and
+// makes the Principal.
 func (v *Verifier) checkClaims(c *claims) (Principal, *Error) {
-	if !c.Exp.set {
+	if c.idToken {
+		return Principal{}, fail(msgNotAccessToken)
+	}
+	if !c.exp.set {
 		return Principal{}, fail(msgNoExp)
 	}
 	now := v.now()
 	sec := float64(now.Unix()) + float64(now.Nanosecond())/1e9
 	leeway := Leeway.Seconds()
-	if sec >= c.Exp.sec+leeway || (c.Nbf.set && sec < c.Nbf.sec-leeway) {
+	if sec >= c.exp.sec+leeway || (c.nbf.set && sec < c.nbf.sec-leeway) {
 		return Principal{}, fail(msgLifetime)
 	}
-	if v.audience != "" && !c.Aud.matched {
+	if len(v.audience) > 0 && !anyIn(c.aud, v.audience) {
 		return Principal{}, fail(msgAudience)
 	}
-	if v.issuer != "" && string(c.Iss) != v.issuer {
+	if len(v.issuers) > 0 && !v.issuerMatches(c.iss, c.tid) {
 		return Principal{}, fail(msgIssuer)
 	}
-	p := Principal{User: string(c.Oid), UPN: string(c.Upn), Roles: c.Roles, Application: !c.Scp.set}
-	if p.User == "" {
-		p.User = string(c.Sub)
+	tenant := c.tid
+	if IsGUID(tenant) {
+		tenant = strings.ToLower(tenant)
 	}
-	if p.User == "" {
+	if len(v.tenants) > 0 && !slices.ContainsFunc(v.tenants, func(t string) bool { return strings.EqualFold(t, tenant) }) {
+		return Principal{}, fail(msgTenant)
+	}
+	id := c.oid
+	if id == "" {
+		id = c.sub
+	}
+	if id == "" || strings.IndexByte(id, 0) >= 0 || strings.IndexByte(tenant, 0) >= 0 {
 		return Principal{}, fail(msgNoSubject)
 	}
+	if IsGUID(id) {
+		id = strings.ToLower(id)
+	}
+	p := Principal{ID: id, Tenant: tenant, UPN: c.upn, Roles: c.roles}
+	p.User = p.Qualify(id)
 	if p.UPN == "" {
-		p.UPN = string(c.PreferredUsername)
+		p.UPN = c.preferred
 	}
-	if c.Scp.set {
-		p.Scopes = strings.Fields(c.Scp.s)
+	if c.scp.set {
+		p.Scopes = strings.Fields(c.scp.s)
 	}
+	// An application token has roles and no scp, and says it is one when it says at all (Entra's
+	// idtyp): a user's token with app roles assigned to the user is not one.
+	p.Application = !c.scp.set && c.hasRoles && (c.idtyp == "" || c.idtyp == "app")
 	return p, nil
+}
+
+func anyIn(have, want []string) bool {
+	for _, h := range have {
+		if slices.Contains(want, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// tenantPlaceholder in an accepted issuer stands for the token's tid.
+const tenantPlaceholder = "{tenantid}"
+
+// checkIssuerPattern checks that an issuer holds {tenantid} at most once.
+func checkIssuerPattern(iss string) error {
+	if strings.Count(iss, tenantPlaceholder) > 1 {
+		return fmt.Errorf("auth: issuer %q holds {tenantid} more than once", iss)
+	}
+	if strings.TrimSpace(iss) == "" {
+		return errors.New("auth: an empty issuer")
+	}
+	return nil
+}
+
+// issuerMatches reports whether iss is one of the accepted issuers, {tenantid} standing for tid,
+// which must then be a GUID (so that it cannot carry a path of its own into the issuer).
+func (v *Verifier) issuerMatches(iss, tid string) bool {
+	for _, want := range v.issuers {
+		before, after, templated := strings.Cut(want, tenantPlaceholder)
+		if !templated {
+			if iss == want {
+				return true
+			}
+			continue
+		}
+		if IsGUID(tid) && len(iss) == len(before)+len(tid)+len(after) &&
+			strings.HasPrefix(iss, before) && strings.HasSuffix(iss, after) && iss[len(before):len(before)+len(tid)] == tid {
+			return true
+		}
+	}
+	return false
+}
+
+// IsGUID reports whether s has the shape of a GUID: 8-4-4-4-12 hexadecimal digits, any case.
+func IsGUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -43,8 +43,10 @@ func TestVerifyHS256Principal(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Verify: %v", err)
 			}
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("Principal = %#v, want %#v", got, tt.want)
+			want := tt.want
+			want.ID = want.User
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("Principal = %#v, want %#v", got, want)
 			}
 		})
 	}
@@ -112,8 +114,9 @@ func TestPermissionsFromTokens(t *testing.T) {
 }
 
 func TestIs(t *testing.T) {
-	withOid := Principal{User: "11111111-oid", UPN: "Alice@Contoso.com"}
-	subOnly := Principal{User: "alice"}
+	withOid := Principal{User: "11111111-oid", ID: "11111111-oid", UPN: "Alice@Contoso.com"}
+	subOnly := Principal{User: "alice", ID: "alice"}
+	guid := Principal{User: "t\x00c74dcd16-d8af-4df8-9621-d123b58de3e6", ID: "c74dcd16-d8af-4df8-9621-d123b58de3e6", Tenant: "t"}
 	tests := []struct {
 		name string
 		p    Principal
@@ -132,6 +135,9 @@ func TestIs(t *testing.T) {
 		{"sub is exact", subOnly, "Alice", false},
 		{"empty upn matches nothing", subOnly, "", false},
 		{"other", subOnly, "bob", false},
+		{"guid", guid, "c74dcd16-d8af-4df8-9621-d123b58de3e6", true},
+		{"guid in upper case", guid, "C74DCD16-D8AF-4DF8-9621-D123B58DE3E6", true},
+		{"qualified user is not a name", guid, guid.User, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -160,29 +166,40 @@ func TestIsFromTokens(t *testing.T) {
 	}
 }
 
-// TestDuplicateAndNullClaims: the last of duplicate claims counts, and null is absence, also
-// as the last duplicate. (FuzzVerifyClaims found {"suB":"00000",...,"suB":null} accepted as
-// user 00000: a plain string field kept the earlier value through the null.)
-func TestDuplicateAndNullClaims(t *testing.T) {
+// TestDuplicateAndCaseClaims: claim names are case-sensitive and a duplicate member, at any
+// depth, makes the token invalid. encoding/json, which read the claims before, matched names in
+// any case and kept the last duplicate: {"OID":"a","oid":"me","Oid":"victim"} was user "victim".
+func TestDuplicateAndCaseClaims(t *testing.T) {
 	const iss = "https://login.example.org/tenant/v2.0"
-	v := newTestVerifier(t, Config{Issuer: iss})
+	v := newTestVerifier(t, Config{Issuer: []string{iss}})
 	exp := `"exp":` + itoa(testNow.Add(time.Hour).Unix()) + `,"iss":"` + iss + `"`
 	tests := []struct {
-		name, claims string
-		user, upn    string // "" user: rejected with msg
-		msg          string
+		name, header, claims string
+		user, upn            string // "" user: rejected with msg
+		msg                  string
 	}{
-		{"sub then null", `{"suB":"00000",` + exp + `,"suB":null}`, "", "", msgNoSubject},
-		{"sub null then sub", `{"sub":null,` + exp + `,"SUB":"alice"}`, "alice", "", ""},
-		{"sub twice", `{"sub":"bob","sub":"alice",` + exp + `}`, "alice", "", ""},
-		{"oid then null falls back to sub", `{"oid":"o","sub":"s",` + exp + `,"oid":null}`, "s", "", ""},
-		{"upn then null falls back to preferred_username", `{"sub":"s","upn":"u@x","preferred_username":"p@x",` + exp + `,"upn":null}`, "s", "p@x", ""},
-		{"iss then null", `{"sub":"s","exp":` + itoa(testNow.Add(time.Hour).Unix()) + `,"iss":"` + iss + `","iss":null}`, "", "", msgIssuer},
-		{"sub as number after a string", `{"sub":"s",` + exp + `,"sub":7}`, "", "", msgClaims},
+		{"names in other cases are other claims", "", `{"OID":"a","oid":"me","Oid":"victim",` + exp + `}`, "me", "", ""},
+		{"SUB is not sub", "", `{"sub":null,` + exp + `,"SUB":"alice"}`, "", "", msgNoSubject},
+		{"oid twice", "", `{"oid":"me","sub":"s",` + exp + `,"oid":"victim"}`, "", "", msgClaims},
+		{"sub then null", "", `{"suB":"00000",` + exp + `,"suB":null}`, "", "", msgClaims},
+		{"sub twice", "", `{"sub":"bob","sub":"alice",` + exp + `}`, "", "", msgClaims},
+		{"upn twice", "", `{"sub":"s","upn":"u@x",` + exp + `,"upn":"v@x"}`, "", "", msgClaims},
+		{"iss then null", "", `{"sub":"s",` + exp + `,"iss":null}`, "", "", msgClaims},
+		{"sub as number after a string", "", `{"sub":"s",` + exp + `,"sub":7}`, "", "", msgClaims},
+		{"escaped duplicate", "", `{"sub":"s","s\u0075b":"t",` + exp + `}`, "", "", msgClaims},
+		{"duplicate in a nested object", "", `{"sub":"s","x":[{"a":1,"a":2}],` + exp + `}`, "", "", msgClaims},
+		{"same name in sibling objects is fine", "", `{"sub":"s","x":{"a":1},"y":{"a":1},` + exp + `}`, "s", "", ""},
+		{"duplicate alg in the header", `{"alg":"HS256","alg":"HS256"}`, `{"sub":"s",` + exp + `}`, "", "", msgMalformed},
+		{"ALG is not alg", `{"ALG":"HS256"}`, `{"sub":"s",` + exp + `}`, "", "", msgNoAlg},
+		{"null upn falls back to preferred_username", "", `{"sub":"s","upn":null,"preferred_username":"p@x",` + exp + `}`, "s", "p@x", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := v.Verify("Bearer " + rawHS256(testSecret, `{"alg":"HS256"}`, tt.claims))
+			hdr := tt.header
+			if hdr == "" {
+				hdr = `{"alg":"HS256"}`
+			}
+			p, err := v.Verify("Bearer " + rawHS256(testSecret, hdr, tt.claims))
 			if tt.user == "" {
 				wantError(t, err, tt.msg)
 				return
@@ -282,7 +299,7 @@ func TestDefaultClock(t *testing.T) {
 // TestConcurrentVerify checks that concurrent verifications, which share pooled scratch memory,
 // each see their own token.
 func TestConcurrentVerify(t *testing.T) {
-	v := newTestVerifier(t, Config{Audience: "aud"})
+	v := newTestVerifier(t, Config{Audience: []string{"aud"}})
 	const n = 8
 	tokens := make([]string, n)
 	for i := range tokens {

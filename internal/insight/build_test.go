@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/tidwall/gjson"
+	"github.com/usedinsight/usedinsight/internal/resource"
 )
 
 // complete is a full set of fields, with the seed's values where they are valid.
@@ -126,10 +127,13 @@ func TestFormatMinify(t *testing.T) {
 }
 
 // FuzzBuild: whatever the field values, Build writes JSON, every field reads back unchanged, and
-// the verdict on the built payload never depends on anything but those values.
+// the verdict on the built payload never depends on anything but those values; likewise for
+// trending and shared items built from the same values (checkBuildOthers).
 func FuzzBuild(f *testing.F) {
 	f.Add("2016-12-31T23:58:50Z", "Title", "https://example.com/a b", "x", "Word", true)
 	f.Add("yesterday", "\"</script>\\", "javascript:x", "", "", false)
+	f.Add("0.1583399742569597", "MeganB@contoso.com", "https://contoso.sharepoint.com/a b", "r", "Image", true) // a weight; trending and shared fields
+	f.Add("1e400", "", "", "r", "", false)
 	f.Fuzz(func(t *testing.T, when, title, url, refID, typ string, annotate bool) {
 		in := Fields{"lastUsed.lastAccessedDateTime": when, "resourceVisualization.title": title,
 			"resourceReference.webUrl": url, "resourceReference.id": refID, "resourceVisualization.type": typ}
@@ -155,5 +159,37 @@ func FuzzBuild(f *testing.F) {
 		if _, ok := ParseDateTime(when); ok && checkURL(url) == "" && (refID != "" || url != "") && len(title) < MaxStringLen && len(typ) < MaxStringLen && !r.Valid() {
 			t.Fatalf("complete fields rejected: %s: %+v", out, r.Problems)
 		}
+		checkBuildOthers(t, when, title, url, refID, annotate)
 	})
+}
+
+// checkBuildOthers builds a trending and a shared item from fuzzed values: the JSON is valid,
+// every field reads back (a weight that is a number as its text), and the only errors are those
+// of the values themselves.
+func checkBuildOthers(t *testing.T, when, title, url, refID string, annotate bool) {
+	for _, tt := range []struct {
+		c  *resource.Collection
+		in Fields
+	}{
+		{resource.TrendingItems, Fields{"weight": when, "lastModifiedDateTime": when, "resourceVisualization.title": title, "resourceReference.webUrl": url, "resourceReference.id": refID}},
+		{resource.Shared, Fields{"lastShared.sharedDateTime": when, "lastShared.sharedBy.address": title, "lastShared.sharingReference.webUrl": url, "resourceReference.id": refID}},
+	} {
+		out := BuildFor(tt.c, tt.in, annotate)
+		if !gjson.ValidBytes(out) {
+			t.Fatalf("BuildFor(%s) wrote invalid JSON: %s", tt.c.Name, out)
+		}
+		back := FieldsOfFor(tt.c, out)
+		for k, v := range tt.in {
+			if string([]rune(v)) != back[k] {
+				t.Fatalf("%s field %s: wrote %q, read %q from %s", tt.c.Name, k, v, back[k], out)
+			}
+		}
+		for _, p := range ValidateFor(tt.c, out).Problems {
+			switch p.Code {
+			case CodeMissingMember, CodeMissingReference, CodeInvalidDateTime, CodeInvalidURL, CodeTooLong, CodeInvalidNumber:
+			default:
+				t.Fatalf("BuildFor(%s, %v) = %s: unexpected %+v", tt.c.Name, tt.in, out, p)
+			}
+		}
+	}
 }

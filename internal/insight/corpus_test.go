@@ -99,6 +99,11 @@ func TestCorpus(t *testing.T) {
 					t.Errorf("problems:\n got %s\nwant %s", strings.ReplaceAll(g, "\n", "\n     "), strings.ReplaceAll(w, "\n", "\n     "))
 				}
 				checkProblems(t, "ValidateFor", f.data, r)
+				for _, p := range r.Problems {
+					if line, column := Position(f.data, p.Offset); p.Line != line || p.Column != column {
+						t.Errorf("%s at %d:%d, Position says %d:%d", p.Code, p.Line, p.Column, line, column)
+					}
+				}
 				if !f.valid {
 					return
 				}

@@ -7,14 +7,16 @@
 // read with gjson, and Build writes with sjson; nothing is unmarshalled into Go structs.
 package insight
 
+import "github.com/usedinsight/usedinsight/internal/resource"
+
 // Limits of an insight payload.
 const (
-	MaxBodyBytes  = 64 << 10 // largest accepted body, in bytes
-	MaxDepth      = 8        // deepest nesting of objects and arrays
-	MaxIDLen      = 512      // longest id, in characters
-	MaxURLLen     = 2048     // longest URL member, in characters
-	MaxStringLen  = 4096     // longest other string member, in characters
-	MaxProblems   = 100      // problems reported before the rest are summed up in one
+	MaxBodyBytes  = 64 << 10              // largest accepted body, in bytes
+	MaxDepth      = 8                     // deepest nesting of objects and arrays
+	MaxIDLen      = resource.MaxIDLen     // longest id, in characters
+	MaxURLLen     = resource.MaxURLLen    // longest URL member, in characters
+	MaxStringLen  = resource.MaxStringLen // longest other string member, in characters
+	MaxProblems   = 100                   // problems reported before the rest are summed up in one
 	TypeUsed      = "microsoft.graph.usedInsight"
 	TypeUsage     = "microsoft.graph.usageDetails"
 	TypeVisual    = "microsoft.graph.resourceVisualization"

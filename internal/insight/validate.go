@@ -68,10 +68,10 @@ var syntaxCodes = [...]string{
 type member struct {
 	name     string
 	kind     resource.Kind
-	required bool // must be present and not null
-	notNull  bool // may be absent, but not null
-	maxItems int  // for an array: the most elements
-	child    *objectType
+	required bool                            // must be present and not null
+	notNull  bool                            // may be absent, but not null
+	maxItems int                             // for an array: the most elements
+	child    *objectType                     // the rule of its object, or of each element of its array
 	warn     func(string) (code, msg string) // optional check that yields a warning
 
 	// Filled in when the tables are built, so that reporting a problem builds no path or fixed

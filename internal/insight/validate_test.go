@@ -437,14 +437,28 @@ func TestSeedPayload(t *testing.T) {
 // problems are well formed, at most MaxProblems and one more, in order of offset; a payload
 // that Validate accepts has the shape every reader relies on and is a valid patch too; and a
 // patch that ValidatePatch accepts merges into a stored record (Merge) as JSON that carries
-// every member of the patch, as encoding/json reads the patch.
+// every member of the patch, as encoding/json reads the patch. The same body is then checked
+// as a trending and a shared item (see checkOtherCollections).
 func FuzzValidate(f *testing.F) {
 	seed, _ := os.ReadFile("testdata/seed.json")
-	for _, s := range []string{valid, string(seed), `{}`, `{"id":"\u0000"}`, `{"lastUsed":{"lastAccessedDateTime":"0001-01-01T00:00:00Z"}}`, "{\"a\":\"\xff\"}", `[{"a":1,"a":1}]`} {
+	for _, s := range []string{valid, string(seed), `{}`, `{"id":"\u0000"}`, `{"lastUsed":{"lastAccessedDateTime":"0001-01-01T00:00:00Z"}}`, "{\"a\":\"\xff\"}", `[{"a":1,"a":1}]`,
+		`{"weight":"1e400","resourceVisualization":{},"resourceReference":{"id":"x"}}`, `{"weight":-0.5e-3}`,
+		`{"lastShared":{"sharedDateTime":"2021-03-23T08:41:05Z","sharedBy":{"address":"a"},"sharingReference":{}},"sharingHistory":[{},5,{"x":1}]}`} {
 		f.Add([]byte(s))
 	}
+	for _, c := range resource.Collections {
+		for _, name := range []string{"valid/full.json", "invalid/" + map[string]string{"used": "trending-body", "trending": "weight-abc", "shared": "sharing-history-non-object-entry"}[c.Name] + ".json"} {
+			data, err := os.ReadFile(filepath.Join("testdata/corpus", c.Name, name))
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(data)
+		}
+	}
 	stored := Record([]byte(valid), "stored-id")
+	others := storedOthers(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
+		checkOtherCollections(t, others, data)
 		r := Validate(data)
 		checkProblems(t, "Validate", data, r)
 		// A valid payload has the shape every reader relies on.
@@ -494,6 +508,57 @@ func FuzzValidate(f *testing.F) {
 			}
 		}
 	})
+}
+
+// storedOthers returns a stored record of each collection but used, from its corpus.
+func storedOthers(t testing.TB) map[*resource.Collection][]byte {
+	m := map[*resource.Collection][]byte{}
+	for _, c := range resource.Collections[1:] {
+		data, err := os.ReadFile(filepath.Join("testdata/corpus", c.Name, "valid/full.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m[c] = RecordFor(c, data, "stored-id")
+	}
+	return m
+}
+
+// checkOtherCollections checks ValidateFor and ValidatePatchFor on data as an item of each
+// collection of stored: their problems are well formed; a valid item holds its type's required
+// members, is a valid patch, and its record is valid with every Number member a JSON number; a
+// valid patch merges into a stored record as JSON.
+func checkOtherCollections(t *testing.T, stored map[*resource.Collection][]byte, data []byte) {
+	t.Helper()
+	for _, c := range resource.Collections[1:] {
+		r := ValidateFor(c, data)
+		checkProblems(t, "ValidateFor "+c.Name, data, r)
+		pr := ValidatePatchFor(c, data)
+		checkProblems(t, "ValidatePatchFor "+c.Name, data, pr)
+		if r.Valid() {
+			for _, m := range c.Type.Members {
+				if m.Required && !gjson.GetBytes(data, m.Name).Exists() {
+					t.Fatalf("%s: accepted %q without %s", c.Name, data, m.Name)
+				}
+			}
+			if !pr.Valid() {
+				t.Fatalf("%s: %q is a valid item but not a valid patch: %+v", c.Name, data, pr.Problems)
+			}
+			rec := RecordFor(c, data, "id1")
+			if rr := ValidateFor(c, rec); !rr.Valid() || !gjson.ValidBytes(rec) {
+				t.Fatalf("%s: record %s of %q: %+v", c.Name, rec, data, rr.Problems)
+			}
+			for _, m := range c.Type.Members {
+				if v := gjson.GetBytes(rec, m.Name); m.Kind == resource.Number && v.Type != gjson.Number {
+					t.Fatalf("%s: record %s: %s is not a number", c.Name, rec, m.Name)
+				}
+			}
+		}
+		if pr.Valid() {
+			if merged := MergeFor(c, stored[c], data); !gjson.ValidBytes(merged) {
+				t.Fatalf("%s: MergeFor(%q) = %q", c.Name, data, merged)
+			}
+		}
+	}
 }
 
 func checkProblems(t *testing.T, what string, data []byte, r Report) {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/usedinsight/usedinsight/internal/resource"
 )
 
 // csdl is the part of a CSDL document the tests read.
@@ -85,12 +87,12 @@ func find(types []entityType, name string) *entityType {
 
 func TestMetadataNamesTheTypes(t *testing.T) {
 	s := parseMetadata(t)
-	for _, name := range []string{"entity", "user", "officeGraphInsights", "usedInsight"} {
+	for _, name := range []string{"entity", "user", "officeGraphInsights", "usedInsight", "trending", "sharedInsight"} {
 		if find(s.Entities, name) == nil {
 			t.Errorf("no EntityType %s", name)
 		}
 	}
-	for _, name := range []string{"usageDetails", "resourceVisualization", "resourceReference"} {
+	for _, name := range []string{"usageDetails", "resourceVisualization", "resourceReference", "sharingDetail", "insightIdentity"} {
 		if find(s.Complex, name) == nil {
 			t.Errorf("no ComplexType %s", name)
 		}
@@ -145,7 +147,7 @@ func TestMetadataResolvesContextURLs(t *testing.T) {
 		}
 	}
 	slices.Sort(got)
-	want := slices.Sorted(slices.Values(Selectable))
+	want := slices.Sorted(slices.Values(Selectable(resource.Used)))
 	if !slices.Equal(got, want) {
 		t.Errorf("usedInsight's properties %v, Selectable %v", got, want)
 	}
@@ -168,16 +170,41 @@ func TestMetadataMatchesGraph(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := parseMetadata(t)
-	for _, pair := range []struct {
+	pairs := []struct {
 		ours, theirs []entityType
 		name         string
-	}{
-		{s.Entities, graph.Entities, "entity"},
-		{s.Entities, graph.Entities, "usedInsight"},
-		{s.Complex, graph.Complex, "usageDetails"},
-		{s.Complex, graph.Complex, "resourceVisualization"},
-		{s.Complex, graph.Complex, "resourceReference"},
-	} {
+	}{{s.Entities, graph.Entities, "entity"}}
+	seen := map[*resource.Type]bool{}
+	var add func(t *resource.Type)
+	add = func(t *resource.Type) {
+		if seen[t] {
+			return
+		}
+		seen[t] = true
+		if t.Entity {
+			pairs = append(pairs, struct {
+				ours, theirs []entityType
+				name         string
+			}{s.Entities, graph.Entities, t.Name})
+		} else {
+			pairs = append(pairs, struct {
+				ours, theirs []entityType
+				name         string
+			}{s.Complex, graph.Complex, t.Name})
+		}
+		for _, m := range t.Members {
+			if m.Type != nil {
+				add(m.Type)
+			}
+		}
+	}
+	for _, c := range resource.Collections {
+		add(c.Type)
+	}
+	if len(pairs) != 9 {
+		t.Errorf("compared %d types, want entity, 3 entity types and 5 complex types", len(pairs))
+	}
+	for _, pair := range pairs {
 		ours, theirs := find(pair.ours, pair.name), find(pair.theirs, pair.name)
 		if ours == nil || theirs == nil {
 			t.Errorf("%s: ours %v, Graph's %v", pair.name, ours != nil, theirs != nil)
@@ -187,14 +214,8 @@ func TestMetadataMatchesGraph(t *testing.T) {
 			t.Errorf("%s differs from Graph's:\n ours   %+v\n Graph's %+v", pair.name, *ours, *theirs)
 		}
 	}
-	// Graph's officeGraphInsights contains used as ours does.
-	var used property
-	for _, p := range find(graph.Entities, "officeGraphInsights").Navigation {
-		if p.Name == "used" {
-			used = p
-		}
-	}
-	if got := find(s.Entities, "officeGraphInsights").Navigation; len(got) != 1 || got[0] != used {
-		t.Errorf("officeGraphInsights navigation %+v, Graph's used %+v", got, used)
+	// Graph's officeGraphInsights contains used, trending and shared as ours does.
+	if got, want := find(s.Entities, "officeGraphInsights").Navigation, find(graph.Entities, "officeGraphInsights").Navigation; !slices.Equal(got, want) {
+		t.Errorf("officeGraphInsights navigation %+v, Graph's %+v", got, want)
 	}
 }

@@ -75,7 +75,7 @@ var (
 	}}
 	Trending = &Type{Name: "trending", Entity: true, Doc: "A document trending around the user.", Members: []Member{
 		idMember,
-		{Name: "weight", Kind: Number, Required: true, Doc: "How relevant the item is to the user; higher is more relevant."},
+		{Name: "weight", Kind: Number, Required: true, NotNull: true, Doc: "How relevant the item is to the user; higher is more relevant."},
 		{Name: "lastModifiedDateTime", Kind: DateTime, Doc: "When the item was last modified."},
 		visualizationMember,
 		referenceMember,

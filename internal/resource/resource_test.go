@@ -78,8 +78,10 @@ func TestMatchesGraph(t *testing.T) {
 			return
 		}
 		want := map[string]string{}
+		notNull := map[string]bool{}
 		for _, p := range g.Properties {
 			want[p.Name] = p.Type
+			notNull[p.Name] = p.Nullable == "false"
 		}
 		if ty.Entity {
 			if g.BaseType != "graph.entity" {
@@ -90,6 +92,9 @@ func TestMatchesGraph(t *testing.T) {
 		for _, m := range ty.Members {
 			if got, ok := want[m.Name]; !ok || got != edmType(m) {
 				t.Errorf("%s.%s is %s here, %q in Graph's metadata", ty.Name, m.Name, edmType(m), got)
+			}
+			if m.Name != "id" && m.NotNull != notNull[m.Name] {
+				t.Errorf("%s.%s: NotNull %v, Graph's Nullable=\"false\" %v", ty.Name, m.Name, m.NotNull, notNull[m.Name])
 			}
 			delete(want, m.Name)
 			if m.Type != nil {

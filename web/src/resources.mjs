@@ -46,7 +46,7 @@ export const collections = [
     doc: 'A document trending around the user.',
     fields: [
       { path: 'id', kind: 'id', required: false, notNull: true, doc: 'The insight\'s id; the service assigns one when it is not given.' },
-      { path: 'weight', kind: 'number', required: true, doc: 'How relevant the item is to the user; higher is more relevant.' },
+      { path: 'weight', kind: 'number', required: true, notNull: true, doc: 'How relevant the item is to the user; higher is more relevant.' },
       { path: 'lastModifiedDateTime', kind: 'dateTime', required: false, doc: 'When the item was last modified.' },
       { path: 'resourceVisualization', kind: 'object', type: 'resourceVisualization', required: true, doc: 'How the item is shown.' },
       { path: 'resourceVisualization.title', kind: 'string', required: false, doc: 'The item\'s title.' },

@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { load } from '../insight.mjs';
 import { seed, valid, payload64K } from './fixtures/payloads.mjs';
@@ -128,6 +128,27 @@ const request = {
 };
 const formatTexts = { seed, valid, 'minified seed': JSON.stringify(JSON.parse(seed)), 'non-ASCII': '{"a":"é😀","b":[1,2,{"c":null}]}', 'deep array': '['.repeat(20) + ']'.repeat(20), 'scalar': ' 42 ', 'truncated': '{"a": [1, 2', 'bad token': '{\n  "a": 1,\n  "b": tru\n}', 'after emoji': '{"😀": x}', 'empty': '' };
 
+// The corpus of each collection (internal/insight/testdata/corpus): every file, as bytes, with
+// the type it is validated as and the verdict and problems (code and path) its expected.json lists.
+const corpusDir = new URL('../../internal/insight/testdata/corpus/', import.meta.url);
+const typeNames = { used: 'usedInsight', trending: 'trending', shared: 'sharedInsight' };
+const corpus = [];
+for (const [collection, type] of Object.entries(typeNames)) {
+  const expected = JSON.parse(await readFile(new URL(`${collection}/expected.json`, corpusDir), 'utf8'));
+  for (const verdict of ['valid', 'invalid']) {
+    for (const file of (await readdir(new URL(`${collection}/${verdict}/`, corpusDir))).sort()) {
+      const name = `${verdict}/${file}`;
+      corpus.push({ collection, type, name, valid: verdict === 'valid', want: expected[name], bytes: await readFile(new URL(`${collection}/${name}`, corpusDir)) });
+    }
+  }
+}
+
+// Fields of a complete trending and shared item, for build.
+const otherFields = {
+  trending: { 'weight': '0.1583399742569597', 'lastModifiedDateTime': '2021-03-23T08:41:05Z', 'resourceVisualization.title': 'LiveCaptions', 'resourceVisualization.type': 'Image', 'resourceReference.id': 'drives/b!YyJI/items/01H273', 'resourceReference.webUrl': 'https://contoso.sharepoint.com/a.gif' },
+  sharedInsight: { 'lastShared.sharedDateTime': '2021-03-23T08:41:05Z', 'lastShared.sharingType': 'Direct', 'lastShared.sharedBy.address': 'MeganB@contoso.com', 'lastShared.sharedBy.displayName': 'Megan Bowen', 'resourceVisualization.title': 'CE Annual Report', 'resourceReference.id': 'drives/b!ZvRD/items/01K6ZM' },
+};
+
 const bytesOf = (text) => (typeof text === 'string' ? Buffer.from(text) : Buffer.from(text));
 const calls = [
   ...Object.values(payloads).map((text) => ({ op: 'validate', text: bytesOf(text).toString('base64') })),
@@ -138,6 +159,8 @@ const calls = [
   ...insight.languages.map((language) => ({ op: 'snippet', language, request })),
   ...insight.languages.map((language) => ({ op: 'snippet', language, request: { url: 'https://example.com/me/insights/used' } })),
   { op: 'snippet', language: 'cobol', request },
+  ...corpus.map(({ type, bytes }) => ({ op: 'validate', type, text: bytes.toString('base64') })),
+  ...Object.entries(otherFields).flatMap(([type, f]) => [false, true].map((odataTypes) => ({ op: 'build', type, fields: f, odataTypes }))),
 ];
 const answers = nativeAnswers(calls);
 
@@ -305,6 +328,62 @@ describe('validate', () => {
     insight.validate(valid).problems.push('x');
     assert.deepEqual(insight.validate(valid).problems, []);
   });
+});
+
+describe('validate and build by type', () => {
+  for (const { collection, type, name, valid: wantValid, want, bytes } of corpus) {
+    it(`reports what the Go core reports: ${collection} corpus ${name}`, () => {
+      const native = answer('validate', (c) => c.type === type && c.text === bytes.toString('base64'));
+      const got = insight.validate(bytes, { type });
+      assert.deepEqual(got, native);
+      assert.equal(got.valid, wantValid);
+      const codes = (ps) => ps.map((p) => `${p.code} at ${p.path}`).sort();
+      assert.deepEqual(codes(got.problems), codes(want));
+    });
+  }
+
+  it('takes the type by name or full name, with or without #; usedInsight by default', () => {
+    const trending = corpus.find((f) => f.collection === 'trending' && f.name === 'valid/full.json').bytes;
+    for (const type of ['trending', 'microsoft.graph.trending', '#microsoft.graph.trending']) {
+      assert.deepEqual(insight.validate(trending, { type }), { valid: true, problems: [] });
+    }
+    assert.deepEqual(insight.validate(valid, {}), insight.validate(valid));
+    assert.deepEqual(insight.validate(valid, { type: 'usedInsight' }), { valid: true, problems: [] });
+    assert.equal(insight.validate(trending).valid, false);
+  });
+
+  it('throws a TypeError for an unknown type', () => {
+    for (const type of ['used', 'shared', 'Trending', 'microsoft.graph.usageDetails', '', null]) {
+      assert.throws(() => insight.validate(valid, { type }), { name: 'TypeError', message: /unknown type .*expected one of usedInsight, trending, sharedInsight/ });
+    }
+    assert.throws(() => insight.build({}, { type: 'nope' }), TypeError);
+    assert.throws(() => insight.fieldsOf(valid, { type: 'nope' }), TypeError);
+  });
+
+  it('lists the collections with their field paths', () => {
+    assert.deepEqual(insight.collections.map((c) => [c.name, c.type, c.typeName]), [
+      ['used', 'microsoft.graph.usedInsight', 'usedInsight'],
+      ['trending', 'microsoft.graph.trending', 'trending'],
+      ['shared', 'microsoft.graph.sharedInsight', 'sharedInsight'],
+    ]);
+    assert.deepEqual(insight.collections[0].fieldPaths, insight.fieldPaths);
+    assert.ok(insight.collections[1].fieldPaths.includes('weight'));
+    assert.ok(Object.isFrozen(insight.collections) && Object.isFrozen(insight.collections[2].fieldPaths));
+  });
+
+  for (const [type, f] of Object.entries(otherFields)) {
+    it(`builds a ${type} as the Go core does, valid, fields read back`, () => {
+      for (const odataTypes of [false, true]) {
+        const text = insight.build(f, { type, odataTypes, compact: true });
+        assert.equal(text, answer('build', (c) => c.type === type && c.odataTypes === odataTypes).text);
+        assert.deepEqual(insight.validate(text, { type }), { valid: true, problems: [] });
+        assert.deepEqual(insight.fieldsOf(text, { type }), f);
+      }
+      if (type === 'trending') {
+        assert.match(insight.build(f, { type, compact: true }), /"weight":0\.1583399742569597,/);
+      }
+    });
+  }
 });
 
 describe('format and minify', () => {

@@ -162,19 +162,26 @@ type options struct {
 	// claims are added to every token its sign issues (readiness checks included) unless the
 	// token sets them: aud and iss for an instance with AUTH_AUDIENCE and AUTH_ISSUER.
 	claims map[string]any
+	// ready, when set, is the token of the readiness check instead of one sign issues: for an
+	// instance that takes an identity provider's tokens, and so no HS256 ones.
+	ready func() string
+	// readyStatus is the status of a ready instance's answer to that token; 200 when 0.
+	readyStatus int
 }
 
 // worker is one running `wrangler dev` and what its tests need to talk to it.
 type worker struct {
-	srv    *wrangler.Server
-	base   string         // http://127.0.0.1:<port>
-	secret string         // its AUTH_SECRET
-	claims map[string]any // added to the tokens of sign (options.claims)
+	srv         *wrangler.Server
+	base        string         // http://127.0.0.1:<port>
+	secret      string         // its AUTH_SECRET
+	claims      map[string]any // added to the tokens of sign (options.claims)
+	ready       func() string  // options.ready
+	readyStatus int            // options.readyStatus
 }
 
 // startWorker starts a wrangler dev on the snapshot and waits until it serves the API.
 func startWorker(o options) (*worker, error) {
-	w := &worker{secret: o.secret, claims: o.claims}
+	w := &worker{secret: o.secret, claims: o.claims, ready: o.ready, readyStatus: o.readyStatus}
 	if w.secret == "" {
 		w.secret = randomHex(32)
 	}
@@ -205,7 +212,12 @@ func (w *worker) output() string { return w.srv.Output() }
 // waitReady polls until the Worker answers an authenticated API request with 200: that is
 // the Worker with this instance's secret, with its KV binding working.
 func (w *worker) waitReady() error {
-	tok := w.sign(map[string]any{"sub": "e2e-readiness", "scp": "Sites.Read.All"}, time.Hour, time.Now())
+	var tok string
+	if w.ready != nil {
+		tok = w.ready()
+	} else {
+		tok = w.sign(map[string]any{"sub": "e2e-readiness", "scp": "Sites.Read.All"}, time.Hour, time.Now())
+	}
 	deadline := time.Now().Add(readyTimeout)
 	c := &http.Client{Timeout: 5 * time.Second, Transport: client.Transport}
 	var last string
@@ -222,7 +234,7 @@ func (w *worker) waitReady() error {
 		if err == nil {
 			b, _ := io.ReadAll(res.Body)
 			res.Body.Close()
-			if res.StatusCode == 200 {
+			if res.StatusCode == 200 && w.readyStatus == 0 || w.readyStatus != 0 && res.StatusCode == w.readyStatus {
 				return nil
 			}
 			last = fmt.Sprintf("last answer %d %s", res.StatusCode, b)

@@ -15,7 +15,7 @@ import { HeldKV, settleDown } from './fakego.mjs';
 const dir = process.env.USEDINSIGHT_TEST_BUILD;
 const skip = dir ? false : 'USEDINSIGHT_TEST_BUILD is not set (go test ./worker/hosttest sets it)';
 const base = 'http://127.0.0.1:8787';
-const secret = 'gohost-test-secret';
+const secret = 'gohost-test-secret-0123456789abcdef'; // AUTH_SECRET needs 32 bytes
 const seed = readFileSync(new URL('../../internal/insight/testdata/seed.json', import.meta.url));
 
 let module = null;

@@ -9,9 +9,9 @@
 //	{"op": "validate", "text": base64, "type"} → {"valid", "problems": [{severity, code, path, message, offset, line, column}]}
 //	{"op": "format"|"minify", "text": base64} → {"text"} or {"error": {"message", "offset"}}
 //	{"op": "build", "fields": {...}, "odataTypes": bool, "type"} → {"text"} (compact)
+//	{"op": "snippet", "language", "request": {"method", "url", "headers": [[name, value]...], "body"}} → {"text"} or {"error": {"message"}}
 //
 // type is an item's type as web/insight.mjs takes it ("trending"); absent means usedInsight.
-//	{"op": "snippet", "language", "request": {"method", "url", "headers": [[name, value]...], "body"}} → {"text"} or {"error": {"message"}}
 package main
 
 import (
