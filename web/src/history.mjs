@@ -27,7 +27,8 @@ export function createHistory({ saved, apply }) {
       h('button', {
         type: 'button', class: 'history-item', title: 'Put this request back in the request bar and editor',
         onclick: () => apply(readFragment(shareFragment({
-          method: displayText(e.method), version: displayText(e.version), path: displayText(e.path), headers: displayText(e.headers), body: displayText(e.body),
+          method: displayText(e.method), version: displayText(e.version), path: displayText(e.path), collection: displayText(e.collection),
+          headers: displayText(e.headers), body: displayText(e.body),
         }))),
       },
       h('span', { class: 'method' }, displayText(e.method)),

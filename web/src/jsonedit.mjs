@@ -6,7 +6,8 @@
 /**
  * A parsed JSON value with its place in the text (UTF-16 indexes, as CodeMirror counts).
  * @typedef {{type: 'object', start: number, end: number, members: Member[]} |
- *   {type: 'array'|'string'|'number'|'literal', start: number, end: number}} Node
+ *   {type: 'array', start: number, end: number, count: number} |
+ *   {type: 'string'|'number'|'literal', start: number, end: number}} Node
  * @typedef {{key: string, start: number, value: Node}} Member start is the key's opening quote
  */
 
@@ -78,9 +79,9 @@ export function parse(text) {
       ws();
       if (text[i] === ']') {
         i++;
-        return { type: 'array', start, end: i };
+        return { type: 'array', start, end: i, count: 0 };
       }
-      for (;;) {
+      for (let count = 1; ; count++) {
         value(depth + 1);
         ws();
         if (text[i] === ',') {
@@ -89,7 +90,7 @@ export function parse(text) {
         }
         if (text[i] === ']') {
           i++;
-          return { type: 'array', start, end: i };
+          return { type: 'array', start, end: i, count };
         }
         fail();
       }
@@ -155,22 +156,29 @@ function rank(order, key) {
   return n < 0 ? Number.MAX_SAFE_INTEGER : n;
 }
 
-// memberText renders "key": value where value is a string or, for a nested object, the
-// members [[key, string]] of a new object laid out at indent with one level of u.
+// valueText renders a field's value: a string as a JSON string, {raw} as its raw JSON text.
+const valueText = (value) => (typeof value === 'string' ? JSON.stringify(value) : value.raw);
+
+// memberText renders "key": value where value is a field's value or, for a nested object, the
+// members [[key, value]] of a new object laid out at indent with one level of u.
 function memberText(key, value, indent, u) {
-  if (typeof value === 'string') {
-    return `${JSON.stringify(key)}: ${JSON.stringify(value)}`;
+  if (!Array.isArray(value)) {
+    return `${JSON.stringify(key)}: ${valueText(value)}`;
   }
   return `${JSON.stringify(key)}: ${objectText(value, indent, u)}`;
 }
 
 function objectText(members, indent, u) {
   if (u === null) {
-    return `{${members.map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')}}`;
+    return `{${members.map(([k, v]) => memberText(k, v, '', null)).join(', ')}}`;
   }
   const inner = indent + u;
-  return `{\n${members.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(`,\n`)}\n${indent}}`;
+  return `{\n${members.map(([k, v]) => `${inner}${memberText(k, v, inner, u)}`).join(`,\n`)}\n${indent}}`;
 }
+
+// nested is the value of a new member holding the rest of a path, names[from...]: the value
+// itself for the last name, else the members of new objects down to it.
+const nested = (names, from, value) => (from === names.length - 1 ? value : [[names[from + 1], nested(names, from + 1, value)]]);
 
 // insertMember returns the change that adds "key": value to obj, placed by order.
 function insertMember(text, obj, key, value, order, u) {
@@ -210,13 +218,13 @@ function removeMember(obj, m) {
 
 /**
  * setField returns the change {from, to, insert} of text that sets the member at path (names
- * separated by '.', as the Go core's field paths) to the string value, or removes it when
- * value is '' or null; null when nothing needs to change. It throws a SyntaxError when text is
+ * separated by '.', as the Go core's field paths) to the string value (or to {raw}, a JSON
+ * number's text), or removes it when value is '' or null; null when nothing needs to change. It throws a SyntaxError when text is
  * not a JSON object, and a TypeError when the path's parent is there but is not an object.
  * @param {string} text
  * @param {string} path
- * @param {string|null} value
- * @param {readonly string[]} fieldPaths the core's field paths, for the order of new members
+ * @param {string|{raw: string}|null} value
+ * @param {readonly string[]} fieldPaths the resource's field paths, for the order of new members
  */
 export function setField(text, path, value, fieldPaths) {
   const root = parse(text);
@@ -238,26 +246,49 @@ export function setField(text, path, value, fieldPaths) {
         return m ? removeMember(obj, m) : null;
       }
       if (m) {
-        const insert = JSON.stringify(value);
+        const insert = valueText(value);
         return text.slice(m.value.start, m.value.end) === insert ? null : { from: m.value.start, to: m.value.end, insert };
       }
       return insertMember(text, obj, name, value, order, u);
     }
     if (!m) {
       if (remove) return null;
-      // A new nested object holding the rest of the path (the core's paths are two deep at most).
-      return insertMember(text, obj, name, [[names[depth + 1], value]], order, u);
+      // New nested objects holding the rest of the path.
+      return insertMember(text, obj, name, nested(names, depth, value), order, u);
     }
     if (m.value.type !== 'object') {
       if (remove) return null;
       if (m.value.type === 'literal' && text.slice(m.value.start, m.value.end) === 'null') {
         const s = style(text, obj);
         const indent = s.multiline ? s.indent : '';
-        return { from: m.value.start, to: m.value.end, insert: objectText([[names[depth + 1], value]], indent, s.multiline ? u ?? '  ' : null) };
+        return { from: m.value.start, to: m.value.end, insert: objectText(nested(names, depth, value), indent, s.multiline ? u ?? '  ' : null) };
       }
       throw new TypeError(`"${names.slice(0, depth + 1).join('.')}" is not an object`);
     }
     obj = m.value;
   }
   return null;
+}
+
+/**
+ * valuesOf reads the members at paths of a parsed JSON text (parse's tree of text): a string
+ * as its value, a number as its text, an array as {count}; a path whose member is absent or
+ * of another type is left out.
+ * @param {string} text
+ * @param {Node | null} root
+ * @param {Iterable<string>} paths
+ * @returns {Map<string, string | {count: number}>}
+ */
+export function valuesOf(text, root, paths) {
+  const out = new Map();
+  for (const path of paths) {
+    let node = root;
+    for (const name of path.split('.')) {
+      node = node?.type === 'object' ? node.members.findLast((m) => m.key === name)?.value : undefined;
+    }
+    if (node?.type === 'string') out.set(path, JSON.parse(text.slice(node.start, node.end)));
+    else if (node?.type === 'number') out.set(path, text.slice(node.start, node.end));
+    else if (node?.type === 'array') out.set(path, { count: node.count });
+  }
+  return out;
 }

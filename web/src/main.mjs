@@ -1,5 +1,6 @@
-// The usedInsight playground: Graph Explorer for /me/insights/used, with the service's own Go
-// validator (../insight.mjs and insight.wasm) checking the request body as it is typed.
+// The usedInsight playground: Graph Explorer for /me/insights/{used,trending,shared}, with the
+// service's own Go validator (../insight.mjs and insight.wasm) checking the request body as it
+// is typed, as the collection chosen in the request bar (collection.mjs) says.
 //
 // This file only wires the page's features together; each feature is one module with one
 // createX(deps) that keeps its own state and returns what the others call.
@@ -13,9 +14,10 @@
 
 import { ready } from '../boot.mjs'; // not bundled: the page loads it on its own, first
 import { $ } from './dom.mjs';
-import { collection } from './request.mjs';
+import { collection as usedPath, collectionPath, detectCollection } from './request.mjs';
 import { seed } from './samples.mjs';
 import { webStorage } from './web-storage.mjs';
+import { createCollection } from './collection.mjs';
 import { createEndpoint } from './endpoint.mjs';
 import { createToken } from './token.mjs';
 import { createTheme } from './theme.mjs';
@@ -48,20 +50,35 @@ const core = () => insight;
 // created further down runs only after everything is created.
 const draft = createDraft({ saved, request: () => requestBar.request() });
 const share = createShare({ request: () => requestBar.request(), apply: (r) => requestBar.set(r) });
-const initial = share.linked() ?? draft.restore() ?? { method: 'POST', version: 'v1.0', path: collection, headers: '', body: seed };
+const initial = share.linked() ?? draft.restore() ?? { method: 'POST', version: 'v1.0', path: usedPath, collection: 'used', headers: '', body: seed };
 
+const collection = createCollection({ initial: initial.collection, onChange: collectionChanged, onChoose: collectionChosen });
 const endpoint = createEndpoint({ saved, onChange: () => requestBar.changed() });
 const token = createToken({ endpoint, savedForTab, onChange: refreshSoon, onDevToken: () => records.first() });
 const body = createBody({ doc: initial.body, core, onChange: requestChanged });
-const requestBar = createRequestBar({ endpoint, token, body, onSend: send, onChange: requestChanged });
+const requestBar = createRequestBar({ endpoint, token, body, collection, onSend: send, onChange: requestChanged });
 const problems = createProblems({ select: body.select });
-const form = createForm({ core, body });
+const form = createForm({ core, body, collection });
 const snippets = createSnippets({ core, request: requestBar.current });
-const response = createResponse({ core, endpoint, body, requestBar });
+const response = createResponse({ core, endpoint, body, requestBar, collection });
 const history = createHistory({ saved, apply: requestBar.set });
-const records = createRecords({ endpoint, token, requestBar, response, history });
-createSampleMenu({ core, body, requestBar });
+const records = createRecords({ endpoint, token, requestBar, response, history, collection });
+const sampleMenu = createSampleMenu({ body, requestBar, collection });
 createTheme({ saved });
+
+// A collection chosen (by the switch, a path, a link or the history) brings its form, samples,
+// records and validation; chosen by the switch, it also retargets the path, and an unchanged
+// sample of the collection before becomes one of this collection.
+function collectionChanged() {
+  form.build();
+  sampleMenu.build();
+  records.switched();
+  requestChanged();
+}
+function collectionChosen(c, previous) {
+  requestBar.retarget(requestBar.method(), collectionPath(requestBar.path(), c.name));
+  sampleMenu.follow(previous.name);
+}
 
 function requestChanged() {
   refreshSoon();
@@ -79,7 +96,7 @@ function refresh() {
   clearTimeout(refreshTimer);
   if (!insight) return;
   const doc = body.text();
-  const report = insight.validate(doc);
+  const report = insight.validate(doc, { type: collection.current().typeName });
   problems.show(report.problems, body.showProblems(report.problems));
   form.sync(doc, report);
   snippets.render();
@@ -95,7 +112,7 @@ async function send() {
   refresh(); // the problems list is current when the response arrives
   const result = await response.exchange(r);
   history.add({ ...requestBar.request(), body: r.body, status: result.status, ms: result.ms });
-  if (result.ok && r.method !== 'GET' && /\/insights\/used/.test(r.url)) records.reload();
+  if (result.ok && r.method !== 'GET' && detectCollection(r.url) === collection.current().name) records.reload();
 }
 
 requestBar.set(initial);
@@ -114,6 +131,5 @@ performance.mark('usedinsight:ready');
 $('ready-time').textContent = `ready ${performance.now().toFixed(0)} ms after navigation`;
 
 snippets.build(insight.languages);
-form.addMissing(insight.fieldPaths); // a property the page does not know yet gets a plain field
 refresh();
 if (await token.restore()) records.first();

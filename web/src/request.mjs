@@ -1,10 +1,34 @@
 // The request the playground sends, as plain data: its URL from the endpoint, the version
-// prefix and the path; its headers; the share link that carries it in the URL fragment.
+// prefix and the path; its headers; the collection it is for; the share link that carries it
+// in the URL fragment.
+
+import { collections } from './resources.mjs';
 
 /** Version prefixes the API answers under ('' for none), as the request bar offers them. */
 export const versions = ['v1.0', 'beta', 'localtest', ''];
 export const methods = ['GET', 'POST', 'PATCH', 'DELETE'];
 export const collection = '/me/insights/used';
+
+/** The collections' names, as the path names them: used, trending, shared. */
+export const collectionNames = collections.map((c) => c.name);
+
+/**
+ * detectCollection returns the name of the collection a request path is under
+ * (".../insights/trending/..."), or null when it names none.
+ */
+export function detectCollection(path) {
+  const m = /\/insights\/([^/?#(]+)/.exec(path);
+  return m && collectionNames.includes(m[1]) ? m[1] : null;
+}
+
+/**
+ * collectionPath is path turned to the collection called name: the collection itself under the
+ * same user (/me or /users/{id}); /me/insights/{name} when path names no insights.
+ */
+export function collectionPath(path, name) {
+  const m = /^(.*?\/insights\/)/.exec(path.trim());
+  return `${m && !/^https?:/i.test(m[1]) ? m[1] : '/me/insights/'}${name}`;
+}
 
 /** requestURL joins endpoint, version and path; a path that is an absolute URL is used as is. */
 export function requestURL(endpoint, version, path) {
@@ -76,10 +100,11 @@ function decode(b64) {
 
 /**
  * shareFragment renders a request (never its token) as a URL fragment: "#request=" and the
- * base64url of {method, version, path, headers, body}.
+ * base64url of {method, version, path, collection, headers, body}.
  */
-export function shareFragment({ method, version, path, headers = '', body = '' }) {
+export function shareFragment({ method, version, path, collection: name, headers = '', body = '' }) {
   const r = { method, version, path };
+  if (name) r.collection = name;
   if (headers) r.headers = headers;
   if (body) r.body = body;
   return `#request=${encode(JSON.stringify(r))}`;
@@ -101,16 +126,19 @@ export function readFragment(hash) {
 
 /**
  * checkRequest returns a request read from a share link or from storage with every member of
- * the right type (a method and a version the request bar offers), or null when it is no object.
+ * the right type (a method, a version and a collection the request bar offers; the collection
+ * the path names, else the one given, else used), or null when it is no object.
  */
 export function checkRequest(r) {
   if (r === null || typeof r !== 'object' || Array.isArray(r)) return null;
   const str = (v, d = '') => (typeof v === 'string' ? v : d);
   const method = str(r.method).toUpperCase();
+  const path = str(r.path, collection);
   return {
     method: methods.includes(method) ? method : 'GET',
     version: versions.includes(r.version) ? r.version : 'v1.0',
-    path: str(r.path, collection),
+    path,
+    collection: detectCollection(path) ?? (collectionNames.includes(r.collection) ? r.collection : 'used'),
     headers: str(r.headers),
     body: str(r.body),
   };

@@ -3,7 +3,7 @@
 // of it.
 
 import { h, $ } from './dom.mjs';
-import { collection } from './request.mjs';
+import { collectionPath, detectCollection } from './request.mjs';
 
 const DISPLAY_MAX = 1 << 20; // characters of a response body shown
 
@@ -11,7 +11,7 @@ const DISPLAY_MAX = 1 << 20; // characters of a response body shown
  * createResponse sends requests through the endpoint (endpoint.mjs) and shows what came back.
  * core returns the loaded WebAssembly API, or null while it loads.
  */
-export function createResponse({ core, endpoint, body, requestBar }) {
+export function createResponse({ core, endpoint, body, requestBar, collection }) {
   const status = $('response-status');
   const time = $('response-time');
   const headers = $('response-headers');
@@ -20,6 +20,7 @@ export function createResponse({ core, endpoint, body, requestBar }) {
   const useButton = $('use-response');
   let sending = false;
   let record = null; // the JSON object shown, when it is one record
+  let recordURL = ''; // the URL it came from
 
   function show({ method, url, status: code, statusText, ms, headers: received, body: text, json }) {
     status.textContent = `${code} ${statusText || ''}`.trim();
@@ -31,6 +32,7 @@ export function createResponse({ core, endpoint, body, requestBar }) {
     headersCount.textContent = `(${rows.length})`;
     shownBody.textContent = text.length > DISPLAY_MAX ? `${text.slice(0, DISPLAY_MAX)}\n… (${text.length - DISPLAY_MAX} more characters)` : text;
     record = json && typeof json === 'object' && !Array.isArray(json) && !('value' in json) && !('error' in json) ? json : null;
+    recordURL = url;
     useButton.hidden = !record;
   }
 
@@ -53,7 +55,9 @@ export function createResponse({ core, endpoint, body, requestBar }) {
     const edited = { ...record };
     delete edited.id;
     body.set(insight.format(JSON.stringify(edited)));
-    if (id) requestBar.retarget('PATCH', `${collection}/${encodeURIComponent(id)}`);
+    // A PATCH of the record, in the collection it came from.
+    const name = detectCollection(recordURL) ?? collection.current().name;
+    if (id) requestBar.retarget('PATCH', `${collectionPath(requestBar.path(), name)}/${encodeURIComponent(id)}`);
   });
 
   return {

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import * as samples from '../src/samples.mjs';
+import { collections } from '../src/resources.mjs';
 import { requestURL, splitURL, parseHeaders, requestHeaders, shareFragment, readFragment, claims } from '../src/request.mjs';
 import { webStorage } from '../src/web-storage.mjs';
 import { seed, valid } from './fixtures/payloads.mjs';
@@ -13,6 +14,7 @@ import { load } from '../insight.mjs';
 const web = new URL('../', import.meta.url);
 const read = (p) => readFile(new URL(p, web), 'utf8');
 const insight = await load();
+const used = collections.find((c) => c.name === 'used');
 
 describe('samples', () => {
   it('has the seed byte for byte, and the complete payload of the tests', () => {
@@ -23,9 +25,10 @@ describe('samples', () => {
     assert.equal(insight.validate(samples.seed).valid, true);
     assert.deepEqual(insight.validate(samples.complete), { valid: true, problems: [] });
     assert.equal(insight.validate(samples.withProblems).valid, false);
-    assert.deepEqual(insight.validate(insight.build(samples.minimalFields('2026-11-29T08:00:00Z'))), { valid: true, problems: [] });
-    for (const t of samples.types) assert.equal(insight.validate(valid.replace('"Visio"', JSON.stringify(t))).problems.length, 0, t);
-    for (const t of samples.containerTypes) assert.equal(insight.validate(valid.replace('"Site"', JSON.stringify(t))).problems.length, 0, t);
+    assert.deepEqual(insight.validate(JSON.stringify(samples.minimal('2026-11-29T08:00:00Z').used)), { valid: true, problems: [] });
+    const values = (path) => used.fields.find((f) => f.path === path).values;
+    for (const t of values('resourceVisualization.type')) assert.equal(insight.validate(valid.replace('"Visio"', JSON.stringify(t))).problems.length, 0, t);
+    for (const t of values('resourceVisualization.containerType')) assert.equal(insight.validate(valid.replace('"Site"', JSON.stringify(t))).problems.length, 0, t);
   });
 });
 
@@ -46,14 +49,14 @@ describe('request', () => {
     assert.deepEqual(requestHeaders({ method: 'PATCH', token: 't', extra: [['content-type', 'application/merge-patch+json']] }), [['Authorization', 'Bearer t'], ['content-type', 'application/merge-patch+json']]);
   });
   it('carries a request in a share link and reads back only well-formed ones', () => {
-    const r = { method: 'PATCH', version: 'beta', path: '/me/insights/used/a?x=ü', headers: 'Prefer: return=representation', body: '{"t": "<img onerror=x> ✓ \u{1F600}"}' };
+    const r = { method: 'PATCH', version: 'beta', path: '/me/insights/used/a?x=ü', collection: 'used', headers: 'Prefer: return=representation', body: '{"t": "<img onerror=x> ✓ \u{1F600}"}' };
     assert.deepEqual(readFragment(shareFragment(r)), r);
-    assert.deepEqual(readFragment(shareFragment({ method: 'GET', version: '', path: '/me' })), { method: 'GET', version: '', path: '/me', headers: '', body: '' });
+    assert.deepEqual(readFragment(shareFragment({ method: 'GET', version: '', path: '/me' })), { method: 'GET', version: '', path: '/me', collection: 'used', headers: '', body: '' });
     for (const bad of ['', '#', '#request=', '#request=%%%', '#other=abc', `#request=${Buffer.from('[1]').toString('base64url')}`]) {
       assert.equal(readFragment(bad), null, bad);
     }
     const odd = readFragment(`#request=${Buffer.from(JSON.stringify({ method: 'TRACE', version: 'v9', path: 5, body: {} })).toString('base64url')}`);
-    assert.deepEqual(odd, { method: 'GET', version: 'v1.0', path: '/me/insights/used', headers: '', body: '' });
+    assert.deepEqual(odd, { method: 'GET', version: 'v1.0', path: '/me/insights/used', collection: 'used', headers: '', body: '' });
   });
   it('reads a token\'s claims for display', () => {
     const tok = `e30.${Buffer.from(JSON.stringify({ sub: 'alice', scp: 'Sites.ReadWrite.All' })).toString('base64url')}.sig`;
