@@ -20,6 +20,7 @@ const (
 	routeDevToken                        // /dev/token
 	routeBatch                           // /$batch: JSON batching
 	routeMetadata                        // /$metadata: the CSDL of the served types
+	routeOpenAPI                         // /openapi.json: the OpenAPI description
 )
 
 // route is what a request path names.
@@ -55,6 +56,8 @@ func parsePath(escaped string) (route, string, *odata.Error) {
 		return route{kind: routeBatch}, version, nil
 	case "/$metadata":
 		return route{kind: routeMetadata}, version, nil
+	case "/openapi.json":
+		return route{kind: routeOpenAPI}, version, nil
 	}
 	raw := strings.Split(strings.TrimPrefix(escaped, "/"), "/")
 	segs := make([]string, len(raw))
@@ -118,7 +121,7 @@ func (rt route) methods() []string {
 		return []string{http.MethodGet, http.MethodPost}
 	case routeRef, routeDevToken, routeBatch:
 		return []string{http.MethodPost}
-	case routeCount, routeMetadata:
+	case routeCount, routeMetadata, routeOpenAPI:
 		return []string{http.MethodGet}
 	case routeItem:
 		return []string{http.MethodGet, http.MethodPatch, http.MethodDelete}
@@ -150,6 +153,8 @@ func (rt route) describe() string {
 		return "$batch"
 	case routeMetadata:
 		return "$metadata"
+	case routeOpenAPI:
+		return "/openapi.json"
 	}
 	return "the used insights collection"
 }
