@@ -488,9 +488,13 @@ func addCollectionPaths(paths obj, c *resource.Collection, prefix, tag string) {
 	createResponses := errorsOf("404", "409", "413", "415")
 	createResponses["201"] = created
 	noun := c.Noun
+	first := "Most recent first"
+	if c.Orders[0].Kind == resource.Number {
+		first = "Most relevant first"
+	}
 	list := obj{
 		"tags": tags, "operationId": opName(tag, "List", c), "summary": "List the " + noun + "s",
-		"description": c.Type.Doc + " Most recent (or most relevant) first: " + c.Orders[0].Name + " desc.",
+		"description": c.Type.Doc + " " + first + ": " + c.Orders[0].Name + " desc.",
 		"parameters":  params("top", "skiptoken", paramName("filter", c), paramName("orderby", c), paramName("select", c), "count"),
 		"security":    security(false),
 		"responses": merge(errorsOf("404"), obj{"200": obj{"description": "A page of items.", "headers": commonHeaders(), "content": jsonContent(obj{
