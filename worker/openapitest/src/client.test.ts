@@ -15,9 +15,11 @@ type Harness = {
   startWrangler(): Promise<{ base: string; stop(): Promise<void>; output(): string }>;
   devToken(base: string, claims?: Record<string, unknown>): Promise<string>;
 };
+type Parameter = { name: string; in: string; schema: { enum?: string[]; items?: { enum?: string[] }; minimum?: number; maximum?: number }; 'x-filterable-paths'?: string[] };
 type SchemaCheck = {
   check(name: keyof Schemas, value: unknown): unknown[];
   documentText: string;
+  document: { components: { parameters: Record<string, Parameter> } };
 };
 
 // Plain JavaScript beside this file's directory (build/ or src/, both one level down).
@@ -244,6 +246,33 @@ test('shared: create, list with options, get, update, delete, errors', async () 
   assert.equal(anon.response.status, 401);
   assert.match(anon.response.headers.get('www-authenticate') ?? '', /^Bearer/);
   valid('odata.error', anon.error);
+});
+
+test('every value the document allows for the query options, the service accepts; beyond the bounds, it refuses', async () => {
+  const params = schemas.document.components.parameters;
+  const get = async (path: string, query: string) => {
+    const r = await fetch(`${wrangler.base}${path}?${query}`, { headers: { Authorization: `Bearer ${token}` } });
+    await r.arrayBuffer();
+    return r.status;
+  };
+  const top = params.top.schema;
+  for (const collection of ['used', 'trending', 'shared']) {
+    const path = `/me/insights/${collection}`;
+    const queries = [`$top=${top.minimum}`, `$top=${top.maximum}`, '$count=true', '$count=false'];
+    for (const v of params[`orderby-${collection}`].schema.enum ?? []) queries.push(`$orderby=${encodeURIComponent(v)}`);
+    for (const v of params[`select-${collection}`].schema.items?.enum ?? []) queries.push(`$select=${v}`);
+    queries.push(`$select=${(params[`select-${collection}`].schema.items?.enum ?? []).join(',')}`);
+    const filterable = params[`filter-${collection}`]['x-filterable-paths'] ?? [];
+    for (const p of filterable) queries.push(`$filter=${encodeURIComponent(`${p} eq 'x'`)}`);
+    queries.push(`$filter=${encodeURIComponent(filterable.map((p) => `${p} eq 'it''s'`).join(' and '))}`);
+    for (const q of queries) {
+      assert.equal(await get(path, q), 200, `GET ${path}?${q}`);
+    }
+    assert.equal(await get(`${path}/$count`, `$filter=${encodeURIComponent(`${filterable[0]} eq 'x'`)}`), 200);
+    for (const q of [`$top=${top.minimum! - 1}`, `$top=${top.maximum! + 1}`, '$orderby=id', '$select=nope', "$filter=id eq 'x'", '$skip=1']) {
+      assert.equal(await get(path, q), 400, `GET ${path}?${q}`);
+    }
+  }
 });
 
 test('$batch mixes the collections', async () => {
