@@ -447,10 +447,7 @@ func addCollectionParams(params obj, c *resource.Collection) {
 		"schema":             obj{"type": "string"},
 		"example":            strings.Join(eqs[:2], " and "),
 		"x-filterable-paths": filters}
-	var sel []string
-	for _, m := range c.Type.Members {
-		sel = append(sel, m.Name)
-	}
+	sel := odata.Selectable(c)
 	params[paramName("select", c)] = obj{"name": "$select", "in": "query",
 		"description": "Return only these members (comma-separated, any letter case); id is always returned.",
 		"style":       "form", "explode": false,
