@@ -23,9 +23,9 @@ const notStructural = {
   // The text's nesting depth (at most 8 levels, counting what @odata annotations hold, whose
   // values are free): JSON Schema has no depth limit for values it does not describe.
   'nested-too-deep.json': 'nestingTooDeep',
-  // A cross-member rule: a resourceReference needs a non-empty id or webUrl (the schema's
-  // description says so; OpenAPI 3.0's anyOf of required members would say it, but generated
-  // clients make types of it that no longer take the plain object).
+  // A rule across members: a resourceReference needs a non-empty id or webUrl. The schema's
+  // description says it; an anyOf of required members could, at the cost of the plain object
+  // types that clients generate from the schema.
   'reference-neither-id-nor-web-url.json': 'missingReference',
   // The calendar: 2021-02-30 has the shape of a date (the pattern checks months 01-12, days
   // 01-31, hours, minutes, seconds and offsets), not the days of each month or leap years.

@@ -12,8 +12,8 @@ export const document = JSON.parse(documentText);
 // strict: false because OpenAPI's schemas carry keywords JSON Schema does not know (example,
 // x-...); nullable is OpenAPI's, and ajv knows it. strictNumbers: NaN and Infinity (1e400
 // parsed) are not numbers, as they are not for the validator. Formats are hints only: the
-// pattern beside each states the accepted shape (uri would refuse the spaces Graph's URLs
-// have, and date-time seconds the service makes optional).
+// pattern beside each states the accepted shape (format uri would refuse the spaces in the
+// paths of Graph's URLs, and date-time a time without seconds, which the service accepts).
 const ajv = new Ajv({ strict: false, strictNumbers: true, allErrors: true, validateFormats: false });
 ajv.addSchema({ $id: 'openapi.json', components: document.components });
 
