@@ -19,12 +19,12 @@ OFFLINE   := CLOUDFLARE_CF_FETCH_ENABLED=false WRANGLER_SEND_METRICS=false
 PORT      ?= 8787
 DEBUG_PORT ?= 9229
 
-.PHONY: all test vet fmt-check unit test-sdk test-clients test-js fuzz fuzz-long test-node test-e2e test-browser wasm worker web-bundle web-precompressed chromium dev deploy bench bench-go bench-node bench-browser clean
+.PHONY: all test vet fmt-check unit test-sdk test-clients test-js fuzz fuzz-long test-node test-e2e test-browser test-openapi wasm worker web-bundle web-precompressed chromium dev deploy bench bench-go bench-node bench-browser clean
 
 all: wasm worker
 
 ## test: every test: vet, format, unit, the core under GOOS=js in Node, short fuzzing, Node tests of the wasm API.
-test: vet fmt-check unit test-sdk test-clients test-js fuzz test-node test-e2e test-browser
+test: vet fmt-check unit test-sdk test-clients test-js fuzz test-node test-e2e test-browser test-openapi
 	@echo "make test: all passed"
 
 vet:
@@ -101,6 +101,17 @@ test-node: wasm web/node_modules/.installed
 ## test-e2e: the Worker on a real `wrangler dev` (workerd, local KV), driven over HTTP.
 test-e2e: wasm worker web-precompressed worker/node_modules/.installed
 	$(GO) test -count=1 -tags e2e ./worker/e2e/
+
+## test-openapi: /openapi.json checked by swagger-parser, its schemas against the validator's
+## corpora (ajv), and its TypeScript types (openapi-typescript, tsc) driving the Worker on a real
+## `wrangler dev` through openapi-fetch (worker/openapitest).
+test-openapi: wasm worker web-precompressed worker/node_modules/.installed worker/openapitest/node_modules/.installed
+	cd worker/openapitest && rm -rf build gen && node generate.mjs && ./node_modules/.bin/tsc -p . && \
+		node --test --test-concurrency=1 --test-timeout=600000 document.test.mjs corpus.test.mjs build/client.test.js
+
+worker/openapitest/node_modules/.installed: worker/openapitest/package.json worker/openapitest/package-lock.json
+	cd worker/openapitest && npm ci --no-audit --no-fund
+	touch $@
 
 ## web-bundle: the playground's CodeMirror editor and UI, bundled by esbuild (pinned in web/).
 web-bundle: web/dist/playground.js
@@ -211,3 +222,4 @@ bench-worker: worker worker/node_modules/.installed
 clean:
 	rm -f web/insight.wasm web/insight.wasm.br web/insight.wasm.gz web/wasm_exec.js
 	rm -rf web/node_modules web/dist worker/node_modules worker/build worker/clienttest/node_modules
+	rm -rf worker/openapitest/node_modules worker/openapitest/build worker/openapitest/gen

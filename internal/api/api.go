@@ -14,6 +14,7 @@ import (
 	"github.com/usedinsight/usedinsight/internal/auth"
 	"github.com/usedinsight/usedinsight/internal/clip"
 	"github.com/usedinsight/usedinsight/internal/odata"
+	"github.com/usedinsight/usedinsight/internal/openapi"
 	"github.com/usedinsight/usedinsight/internal/store"
 )
 
@@ -136,6 +137,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if rt.kind == routeMetadata {
 		h.write(q, http.StatusOK, odata.MetadataContentType, odata.Metadata)
+		return
+	}
+	if rt.kind == routeOpenAPI {
+		w.Header().Set("Cache-Control", "public, max-age=3600") // the same for everyone, until a deploy
+		h.write(q, http.StatusOK, openapi.ContentType, openapi.Document)
 		return
 	}
 	if !h.authorize(q) {

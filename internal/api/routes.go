@@ -21,6 +21,7 @@ const (
 	routeDevToken                        // /dev/token
 	routeBatch                           // /$batch: JSON batching
 	routeMetadata                        // /$metadata: the CSDL of the served types
+	routeOpenAPI                         // /openapi.json: the OpenAPI description
 )
 
 // route is what a request path names.
@@ -59,6 +60,8 @@ func parsePath(escaped string) (route, string, *odata.Error) {
 		return route{kind: routeBatch}, version, nil
 	case "/$metadata":
 		return route{kind: routeMetadata}, version, nil
+	case "/openapi.json":
+		return route{kind: routeOpenAPI}, version, nil
 	}
 	raw := strings.Split(strings.TrimPrefix(escaped, "/"), "/")
 	segs := make([]string, len(raw))
@@ -123,7 +126,7 @@ func (rt route) methods() []string {
 		return []string{http.MethodGet, http.MethodPost}
 	case routeRef, routeDevToken, routeBatch:
 		return []string{http.MethodPost}
-	case routeCount, routeMetadata:
+	case routeCount, routeMetadata, routeOpenAPI:
 		return []string{http.MethodGet}
 	case routeItem:
 		return []string{http.MethodGet, http.MethodPatch, http.MethodDelete}
@@ -155,6 +158,8 @@ func (rt route) describe() string {
 		return "$batch"
 	case routeMetadata:
 		return "$metadata"
+	case routeOpenAPI:
+		return "/openapi.json"
 	}
 	return "the " + rt.coll.Noun + "s collection"
 }
