@@ -19,12 +19,12 @@ OFFLINE   := CLOUDFLARE_CF_FETCH_ENABLED=false WRANGLER_SEND_METRICS=false
 PORT      ?= 8787
 DEBUG_PORT ?= 9229
 
-.PHONY: all test vet fmt-check unit test-sdk test-js fuzz fuzz-long test-node test-e2e test-browser wasm worker web-bundle web-precompressed chromium dev deploy bench bench-go bench-node bench-browser clean
+.PHONY: all test vet fmt-check unit test-sdk test-clients test-js fuzz fuzz-long test-node test-e2e test-browser wasm worker web-bundle web-precompressed chromium dev deploy bench bench-go bench-node bench-browser clean
 
 all: wasm worker
 
 ## test: every test: vet, format, unit, the core under GOOS=js in Node, short fuzzing, Node tests of the wasm API.
-test: vet fmt-check unit test-sdk test-js fuzz test-node test-e2e test-browser
+test: vet fmt-check unit test-sdk test-clients test-js fuzz test-node test-e2e test-browser
 	@echo "make test: all passed"
 
 vet:
@@ -37,10 +37,20 @@ fmt-check:
 unit:
 	$(GO) test -count=1 ./...
 
-## test-sdk: the API through Microsoft's Graph SDK for Go (worker/sdktest, its own module). The first
-## run downloads the SDK and compiles its models and users packages (about 5 minutes on 2 cores).
-test-sdk:
+## test-sdk: the API through Microsoft's Graph SDK for Go (worker/sdktest, its own module), in-process
+## and on a `wrangler dev` of the Worker. The first run downloads the SDK and compiles its models
+## and users packages (about 5 minutes on 2 cores).
+test-sdk: worker worker/node_modules/.installed
 	cd worker/sdktest && $(GO) test -count=1 ./...
+
+## test-clients: Microsoft's JavaScript Graph client (pinned in worker/clienttest/package-lock.json)
+## against the Worker on its own `wrangler dev --local-protocol https`.
+test-clients: wasm worker web-bundle web-precompressed worker/node_modules/.installed worker/clienttest/node_modules/.installed
+	cd worker/clienttest && npm test
+
+worker/clienttest/node_modules/.installed: worker/clienttest/package.json worker/clienttest/package-lock.json
+	cd worker/clienttest && npm ci --no-audit --no-fund
+	touch $@
 
 ## test-js: the core's tests compiled to WebAssembly and run under Node.js.
 test-js:
@@ -200,4 +210,4 @@ bench-worker: worker worker/node_modules/.installed
 
 clean:
 	rm -f web/insight.wasm web/insight.wasm.br web/insight.wasm.gz web/wasm_exec.js
-	rm -rf web/node_modules web/dist worker/node_modules worker/build
+	rm -rf web/node_modules web/dist worker/node_modules worker/build worker/clienttest/node_modules

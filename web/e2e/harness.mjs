@@ -95,9 +95,11 @@ function freePort() {
  * @param {object} [o]
  * @param {Record<string,string>} [o.vars] .dev.vars besides AUTH_SECRET (DEV_TOKENS=1 by default)
  * @param {(assetsDir: string) => Promise<void>} [o.addAssets] adds files to the snapshot of web/
+ * @param {'http'|'https'} [o.protocol] 'https' serves with wrangler's local certificate (the process
+ *   must trust it: see worker/clienttest/wrangler-cert.mjs)
  * @returns {Promise<{base: string, stop: () => Promise<void>, output: () => string, assets: string}>}
  */
-export async function startWrangler({ vars = { DEV_TOKENS: '1' }, addAssets } = {}) {
+export async function startWrangler({ vars = { DEV_TOKENS: '1' }, addAssets, protocol = 'http' } = {}) {
   await prerequisites();
   const dir = await mkdtemp(join(tmpdir(), 'usedinsight-browser-'));
   const config = JSON.parse(stripJSONC(await readFile(join(workerDir, 'wrangler.jsonc'), 'utf8')));
@@ -127,9 +129,9 @@ export async function startWrangler({ vars = { DEV_TOKENS: '1' }, addAssets } = 
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const inspector = await freePort();
-    const base = `http://127.0.0.1:${port}`;
+    const base = `${protocol}://127.0.0.1:${port}`;
     const child = spawn(wrangler, ['dev', '--config', configPath, '--ip', '127.0.0.1', '--port', String(port),
-      '--inspector-port', String(inspector), '--inspector-ip', '127.0.0.1', '--local-protocol', 'http',
+      '--inspector-port', String(inspector), '--inspector-ip', '127.0.0.1', '--local-protocol', protocol,
       '--persist-to', persist, '--show-interactive-dev-session=false'], {
       cwd: dir,
       detached: true, // its own process group, so that stopping it takes workerd too

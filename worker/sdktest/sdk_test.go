@@ -4,9 +4,10 @@
 // @odata.nextLink, get, patch, delete, $count, JSON batching and errors read as ODataError.
 //
 // It is its own module so that the SDK, hundreds of megabytes of generated code, stays out of
-// the main module's build. The API runs in-process behind httptest on 127.0.0.1 with the
-// in-memory store: the SDK talks real HTTP to the same handler the Worker serves (the
-// Worker's own transport is covered by worker/e2e), and the test needs neither Node nor KV.
+// the main module's build. Most tests run the API in-process behind httptest on 127.0.0.1 with
+// the in-memory store: the SDK talks real HTTP to the same handler the Worker serves.
+// TestGraphSDKWorker runs the SDK against the Worker itself on a `wrangler dev` of its own
+// (workerService), for each collection.
 //
 // The client is the SDK's own GraphServiceClient minus its root package: that package only
 // wires the request builders of every Graph resource together, and compiling all of them
@@ -102,17 +103,23 @@ func service(t *testing.T) (string, *seen) {
 // bodies, telemetry, /me URL replacement) with a delegated token for user.
 func adapter(t *testing.T, baseURL, user string) *msgraphcore.GraphRequestAdapterBase {
 	t.Helper()
-	tok, err := auth.IssueHS256(secret, map[string]any{"sub": user, "oid": user + "-oid", "upn": user + "@contoso.com", "scp": "Sites.ReadWrite.All"}, time.Hour, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	provider := authentication.NewBaseBearerTokenAuthenticationProvider(staticToken(tok))
+	provider := authentication.NewBaseBearerTokenAuthenticationProvider(staticToken(bearer(t, user)))
 	a, err := msgraphcore.NewGraphRequestAdapterBase(provider, msgraphcore.GraphClientOptions{GraphServiceLibraryVersion: "1.89.0"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	a.SetBaseUrl(baseURL)
 	return a
+}
+
+// bearer is a delegated token for user, signed with secret.
+func bearer(t *testing.T, user string) string {
+	t.Helper()
+	tok, err := auth.IssueHS256(secret, map[string]any{"sub": user, "oid": user + "-oid", "upn": user + "@contoso.com", "scp": "Sites.ReadWrite.All"}, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
 }
 
 // userBuilder is client.Me() (id "") or client.Users().ByUserId(id) of a GraphServiceClient
