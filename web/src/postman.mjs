@@ -123,7 +123,7 @@ export function createPostmanExport({ request, saved, endpoint }) {
       status.textContent = 'The history is empty: nothing to export.';
       return;
     }
-    const collection = postmanCollection(requests, { name, baseUrl: endpoint.base() });
+    const collection = postmanCollection(requests, { name, baseUrl: endpoint.base() || location.origin });
     const blob = new Blob([`${JSON.stringify(collection, null, 2)}\n`], { type: 'application/json' });
     const href = URL.createObjectURL(blob);
     const a = h('a', { href, download: `${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.postman_collection.json`, hidden: true });
