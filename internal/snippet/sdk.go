@@ -4,7 +4,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/tidwall/gjson"
 
@@ -55,32 +54,71 @@ type sdkRequest struct {
 	body    gjson.Result
 }
 
-// sdkQuery lists the query options the SDKs set by name, and where.
-var sdkQuery = map[string]struct{ list, item, count bool }{
-	"$filter":  {list: true, count: true},
-	"$orderby": {list: true},
-	"$top":     {list: true},
-	"$skip":    {list: true},
-	"$select":  {list: true, item: true},
-	"$expand":  {list: true, item: true},
-	"$count":   {list: true},
-	"$search":  {list: true, count: true},
+// sdkQuery tells where the SDKs set a query option by name: in a list, an item's GET, $count.
+func sdkQuery(name string) (list, item, count, known bool) {
+	switch name {
+	case "$filter", "$search":
+		return true, false, true, true
+	case "$orderby", "$top", "$skip", "$count":
+		return true, false, false, true
+	case "$select", "$expand":
+		return true, true, false, true
+	}
+	return false, false, false, false
+}
+
+// named reports whether the SDKs set query option n of s by name.
+func (s *sdkRequest) named(n string) bool {
+	list, item, count, known := sdkQuery(n)
+	return known && s.method == "GET" && (s.count && count || s.id != "" && item || !s.count && s.id == "" && list)
+}
+
+// upper turns ASCII letters into capitals.
+func upper(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return string(b)
+}
+
+// lower turns ASCII capitals into small letters.
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c - 'A' + 'a'
+		}
+	}
+	return string(b)
+}
+
+// digits reports whether s is a whole number of 1 to 9 digits.
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != "" && len(s) <= 9
 }
 
 // parseSDK splits r into an sdkRequest, or says why the SDKs cannot send it. genericQuery
 // allows query options the SDK has no name for (JavaScript's .query()).
 func parseSDK(language string, r Request, genericQuery bool) (*sdkRequest, error) {
 	no := func(reason string) (*sdkRequest, error) { return nil, &notAvailable{language, reason} }
-	s := &sdkRequest{method: strings.ToUpper(r.Method)}
+	s := &sdkRequest{method: upper(r.Method)}
 	u := r.URL
 	if i := strings.IndexByte(u, '#'); i >= 0 {
 		u = u[:i]
 	}
 	var scheme string
 	switch {
-	case strings.HasPrefix(strings.ToLower(u), "https://"):
+	case strings.HasPrefix(lower(u), "https://"):
 		scheme, u = "https://", u[len("https://"):]
-	case strings.HasPrefix(strings.ToLower(u), "http://"):
+	case strings.HasPrefix(lower(u), "http://"):
 		scheme, u = "http://", u[len("http://"):]
 	default:
 		return no("the URL is not http or https")
@@ -184,16 +222,13 @@ func parseSDK(language string, r Request, genericQuery bool) (*sdkRequest, error
 					return no("the query repeats " + n)
 				}
 			}
-			where, known := sdkQuery[n]
-			if known {
-				known = s.method == "GET" && (s.count && where.count || s.id != "" && where.item || !s.count && s.id == "" && where.list)
-			}
+			known := s.named(n)
 			if !known && !genericQuery {
 				return no("the SDK has no query parameter " + strconv.Quote(n) + " for this request (it follows @odata.nextLink by itself)")
 			}
 			switch n {
 			case "$top", "$skip":
-				if i, err := strconv.ParseInt(v, 10, 32); known && (err != nil || i < 0) {
+				if known && !digits(v) {
 					return no(n + " is not a whole number")
 				}
 			case "$count":
@@ -206,7 +241,7 @@ func parseSDK(language string, r Request, genericQuery bool) (*sdkRequest, error
 	}
 
 	for _, h := range r.Headers {
-		switch strings.ToLower(h[0]) {
+		switch lower(h[0]) {
 		case "authorization", "content-type", "content-length", "accept", "host":
 			// the SDK sets these itself: the token from its provider, JSON for a body
 		default:
@@ -241,11 +276,11 @@ func unescape(s string, query bool) (string, bool) {
 			if i+2 >= len(s) {
 				return "", false
 			}
-			v, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
-			if err != nil {
+			hi, lo := unhex(s[i+1]), unhex(s[i+2])
+			if hi < 0 || lo < 0 {
 				return "", false
 			}
-			b.WriteByte(byte(v))
+			b.WriteByte(byte(hi<<4 | lo))
 			i += 2
 		case c == '+' && query:
 			b.WriteByte(' ')
@@ -254,6 +289,18 @@ func unescape(s string, query bool) (string, bool) {
 		}
 	}
 	return b.String(), true
+}
+
+func unhex(c byte) int {
+	switch {
+	case '0' <= c && c <= '9':
+		return int(c - '0')
+	case 'a' <= c && c <= 'f':
+		return int(c - 'a' + 10)
+	case 'A' <= c && c <= 'F':
+		return int(c - 'A' + 10)
+	}
+	return -1
 }
 
 // ---- Go: msgraph-sdk-go ----
@@ -265,21 +312,35 @@ type goMember struct {
 	model        string // the model of an object or of an array's elements
 }
 
-// goModels lists what each model of the insights serializes; any other member of the body
+// goModel lists what each model of the insights serializes; any other member of the body
 // goes in the model's additional data. Graph's metadata marks resourceVisualization,
 // resourceReference and sharingReference as computed, so the SDK never writes them.
-var goModels = map[string][]goMember{
-	"UsedInsight": {{"id", "SetId", 's', ""}, {"@odata.type", "SetOdataType", 's', ""}, {"lastUsed", "SetLastUsed", 'o', "UsageDetails"}},
-	"UsageDetails": {{"@odata.type", "SetOdataType", 's', ""}, {"lastAccessedDateTime", "SetLastAccessedDateTime", 't', ""},
-		{"lastModifiedDateTime", "SetLastModifiedDateTime", 't', ""}},
-	"Trending": {{"id", "SetId", 's', ""}, {"@odata.type", "SetOdataType", 's', ""}, {"weight", "SetWeight", 'f', ""},
-		{"lastModifiedDateTime", "SetLastModifiedDateTime", 't', ""}},
-	"SharedInsight": {{"id", "SetId", 's', ""}, {"@odata.type", "SetOdataType", 's', ""}, {"lastShared", "SetLastShared", 'o', "SharingDetail"},
-		{"sharingHistory", "SetSharingHistory", 'a', "SharingDetail"}},
-	"SharingDetail": {{"@odata.type", "SetOdataType", 's', ""}, {"sharedBy", "SetSharedBy", 'o', "InsightIdentity"},
-		{"sharedDateTime", "SetSharedDateTime", 't', ""}, {"sharingSubject", "SetSharingSubject", 's', ""}, {"sharingType", "SetSharingType", 's', ""}},
-	"InsightIdentity": {{"@odata.type", "SetOdataType", 's', ""}, {"address", "SetAddress", 's', ""},
-		{"displayName", "SetDisplayName", 's', ""}, {"id", "SetId", 's', ""}},
+// The members of each model (static data: a literal in a function would be code).
+var (
+	usedInsightMembers     = []goMember{{"id", "SetId", 's', ""}, {"@odata.type", "SetOdataType", 's', ""}, {"lastUsed", "SetLastUsed", 'o', "UsageDetails"}}
+	usageDetailsMembers    = []goMember{{"@odata.type", "SetOdataType", 's', ""}, {"lastAccessedDateTime", "SetLastAccessedDateTime", 't', ""}, {"lastModifiedDateTime", "SetLastModifiedDateTime", 't', ""}}
+	trendingMembers        = []goMember{{"id", "SetId", 's', ""}, {"@odata.type", "SetOdataType", 's', ""}, {"weight", "SetWeight", 'f', ""}, {"lastModifiedDateTime", "SetLastModifiedDateTime", 't', ""}}
+	sharedInsightMembers   = []goMember{{"id", "SetId", 's', ""}, {"@odata.type", "SetOdataType", 's', ""}, {"lastShared", "SetLastShared", 'o', "SharingDetail"}, {"sharingHistory", "SetSharingHistory", 'a', "SharingDetail"}}
+	sharingDetailMembers   = []goMember{{"@odata.type", "SetOdataType", 's', ""}, {"sharedBy", "SetSharedBy", 'o', "InsightIdentity"}, {"sharedDateTime", "SetSharedDateTime", 't', ""}, {"sharingSubject", "SetSharingSubject", 's', ""}, {"sharingType", "SetSharingType", 's', ""}}
+	insightIdentityMembers = []goMember{{"@odata.type", "SetOdataType", 's', ""}, {"address", "SetAddress", 's', ""}, {"displayName", "SetDisplayName", 's', ""}, {"id", "SetId", 's', ""}}
+)
+
+func goModel(name string) []goMember {
+	switch name {
+	case "UsedInsight":
+		return usedInsightMembers
+	case "UsageDetails":
+		return usageDetailsMembers
+	case "Trending":
+		return trendingMembers
+	case "SharedInsight":
+		return sharedInsightMembers
+	case "SharingDetail":
+		return sharingDetailMembers
+	case "InsightIdentity":
+		return insightIdentityMembers
+	}
+	return nil
 }
 
 // goGen writes the statements of a Go SDK program and notes what they need.
@@ -309,8 +370,7 @@ func (m goMember) typed(v gjson.Result) bool {
 	case 's':
 		return v.Type == gjson.String
 	case 't':
-		_, err := time.Parse(time.RFC3339Nano, v.Str)
-		return v.Type == gjson.String && err == nil
+		return v.Type == gjson.String && rfc3339(v.Str)
 	case 'f':
 		if v.Type == gjson.Number {
 			_, ok := insight.ParseNumber(v.Raw)
@@ -334,13 +394,22 @@ func (m goMember) typed(v gjson.Result) bool {
 	return false
 }
 
+// rfc3339 reports whether s is a date-time that both this service and Go's time.Parse with
+// time.RFC3339Nano (the snippet's at) read: the service's form, with seconds, "T" and "Z" or an
+// offset. (time.Parse itself would make the WebAssembly module much larger.)
+func rfc3339(s string) bool {
+	_, ok := insight.ParseDateTime(s)
+	n := len(s)
+	return ok && n >= 20 && s[10] == 'T' && s[16] == ':' && (s[n-1] == 'Z' || s[n-6] == '+' || s[n-6] == '-')
+}
+
 // model writes statements that build the named model from obj into a new variable, and returns
 // the variable's name.
 func (g *goGen) model(model, varName string, obj gjson.Result) string {
 	v := g.name(varName)
 	b := &g.b
 	b.WriteString("\t" + v + " := models.New" + model + "()\n")
-	members := goModels[model]
+	members := goModel(model)
 	var extra [][2]string // JSON name, raw value
 	obj.ForEach(func(k, val gjson.Result) bool {
 		for _, m := range members {
@@ -467,7 +536,7 @@ func goSDK(b *strings.Builder, r Request) error {
 	g := &goGen{}
 	g.name("ctx")
 	c := s.coll
-	title := strings.ToUpper(c.segment[:1]) + c.segment[1:]
+	title := upper(c.segment[:1]) + c.segment[1:]
 	prefix := "ItemInsights" + title // the users package's names for this collection
 	var op string
 	switch {
@@ -476,9 +545,9 @@ func goSDK(b *strings.Builder, r Request) error {
 		op = "Get"
 	case s.id != "":
 		prefix += c.item + "Item"
-		op = strings.ToUpper(s.method[:1]) + strings.ToLower(s.method[1:])
+		op = upper(s.method[:1]) + lower(s.method[1:])
 	default:
-		op = strings.ToUpper(s.method[:1]) + strings.ToLower(s.method[1:])
+		op = upper(s.method[:1]) + lower(s.method[1:])
 	}
 
 	// The body.
@@ -498,11 +567,11 @@ func goSDK(b *strings.Builder, r Request) error {
 				switch q[0] {
 				case "$filter", "$search":
 					g.ptr = true
-					g.b.WriteString(strings.ToUpper(q[0][1:2]) + q[0][2:] + " = ptr(")
+					g.b.WriteString(upper(q[0][1:2]) + q[0][2:] + " = ptr(")
 					writeGo(&g.b, q[1])
 					g.b.WriteByte(')')
 				case "$orderby", "$select", "$expand":
-					g.b.WriteString(strings.ToUpper(q[0][1:2]) + q[0][2:] + " = []string{")
+					g.b.WriteString(upper(q[0][1:2]) + q[0][2:] + " = []string{")
 					for i, part := range strings.Split(q[1], ",") {
 						if i > 0 {
 							g.b.WriteString(", ")
@@ -512,7 +581,7 @@ func goSDK(b *strings.Builder, r Request) error {
 					g.b.WriteByte('}')
 				case "$top", "$skip":
 					g.ptr = true
-					g.b.WriteString(strings.ToUpper(q[0][1:2]) + q[0][2:] + " = ptr(int32(" + q[1] + "))")
+					g.b.WriteString(upper(q[0][1:2]) + q[0][2:] + " = ptr(int32(" + q[1] + "))")
 				case "$count":
 					g.ptr = true
 					g.b.WriteString("Count = ptr(" + q[1] + ")")
@@ -758,13 +827,11 @@ const client = Client.init({
 	b.WriteByte(')')
 	var generic [][2]string
 	for _, q := range s.query {
-		where, known := sdkQuery[q[0]]
-		known = known && s.method == "GET" && (s.count && where.count || s.id != "" && where.item || !s.count && s.id == "" && where.list)
-		if !known {
+		if !s.named(q[0]) {
 			generic = append(generic, q)
 			continue
 		}
-		b.WriteString("\n  ." + strings.ToLower(q[0][1:]) + "(")
+		b.WriteString("\n  ." + lower(q[0][1:]) + "(")
 		switch q[0] {
 		case "$top", "$skip", "$count":
 			b.WriteString(q[1])
@@ -798,7 +865,7 @@ const client = Client.init({
 	case "DELETE":
 		b.WriteString("\n  .delete();\nconsole.log('deleted');\n")
 	default:
-		b.WriteString("\n  ." + strings.ToLower(s.method) + "(")
+		b.WriteString("\n  ." + lower(s.method) + "(")
 		writeJSValue(b, s.body, "  ")
 		b.WriteString(");\n")
 	}
