@@ -103,14 +103,7 @@ const ids = (body) => {
 };
 
 test('an exported collection run by newman gets the answers the page gets', async () => {
-  const served = [];
-  const probe = await devToken(server.base, { sub: `postman-probe-${randomUUID()}` });
-  for (const name of Object.keys(collections)) {
-    const r = await fetch(`${server.base}/v1.0/me/insights/${name}`, { headers: { Authorization: `Bearer ${probe}` } });
-    if (r.status === 200) served.push(name);
-  }
-  assert.ok(served.includes('used'));
-  const list = served.flatMap(requests);
+  const list = Object.keys(collections).flatMap(requests);
 
   // The file as the page downloads it: the endpoint is a variable; the token's value is not there.
   const directToken = await devToken(server.base, { sub: `postman-direct-${randomUUID()}` });
@@ -142,6 +135,6 @@ test('an exported collection run by newman gets the answers the page gets', asyn
       assert.equal(JSON.parse(body).error.code, JSON.parse(want[i].body).error.code, what);
     }
   }
-  // The statuses are the ones these requests must get.
-  assert.deepEqual(want.slice(0, 8).map((w) => w.status), [201, 400, 200, 200, 204, 409, 204, 404]);
+  // The statuses are the ones these requests must get, in each collection.
+  assert.deepEqual(want.map((w) => w.status), Object.keys(collections).flatMap(() => [201, 400, 200, 200, 204, 409, 204, 404]));
 });
