@@ -806,7 +806,11 @@ func jsClient(b *strings.Builder, r Request) error {
 // ` + tokenEnv + ` environment variable.
 // The client sends the token only to https URLs whose host is Graph's or in customHosts: the
 // service must be served over https.
-import graph from '@microsoft/microsoft-graph-client';
+`)
+	if strings.HasPrefix(s.origin, "http://") {
+		b.WriteString("// This URL is http: the client will not send the token (locally, serve it with HTTPS=1 make dev).\n")
+	}
+	b.WriteString(`import graph from '@microsoft/microsoft-graph-client';
 
 const { Client } = graph;
 

@@ -70,7 +70,7 @@ func TestSDKSnippets(t *testing.T) {
 		{"patch", "go-sdk", []string{"item.SetWeight(ptr(2.0))", `client.Me().Insights().Trending().ByTrendingId("t1").Patch(ctx, item, nil)`}},
 		{"delete", "go-sdk", []string{`check(client.Users().ByUserId("bob").Insights().Used().ByUsedInsightId("u1").Delete(ctx, nil))`, "func (c graphClient) Users()"}},
 
-		{"create used", "javascript-sdk", []string{"baseUrl: \"http://127.0.0.1:8787\",\n  defaultVersion: \"v1.0\",\n  customHosts: new Set([\"127.0.0.1\"]),",
+		{"create used", "javascript-sdk", []string{"This URL is http: the client will not send the token", "baseUrl: \"http://127.0.0.1:8787\",\n  defaultVersion: \"v1.0\",\n  customHosts: new Set([\"127.0.0.1\"]),",
 			"process.env.USEDINSIGHT_TOKEN", "const result = await client.api(\"/me/insights/used\")\n  .post({\n    \"resourceReference\": {\n      \"id\": \"doc-1\",\n    },\n  });\n"}},
 		{"create trending", "javascript-sdk", []string{`client.api("/users/alice%40contoso.com/insights/trending")`, `.header("Prefer", "return=representation")`,
 			`"weight": "0.1583399742569597",`, `"title": "it's \"x\"",`, `"list": [`, "1e400,"}},
