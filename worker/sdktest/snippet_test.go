@@ -148,8 +148,9 @@ func TestGoSDKSnippets(t *testing.T) {
 				t.Errorf("list %s printed %q, want just %s", c.query, out, c.id)
 			}
 
-			// Delete: gone.
-			out = runSnippet(t, snippet.Request{Method: "DELETE", URL: items + "/" + c.id, Headers: header[:1]}, token)
+			// Delete, by the user's name (Users().ByUserId): gone.
+			byName := base + "/users/snippets@contoso.com/insights/" + c.collection + "/" + c.id
+			out = runSnippet(t, snippet.Request{Method: "DELETE", URL: byName, Headers: header[:1]}, token)
 			if strings.TrimSpace(out) != "deleted" {
 				t.Errorf("delete printed %q", out)
 			}
