@@ -88,7 +88,7 @@ const collections = [
     key: (r) => r.lastUsed.lastAccessedDateTime,
     asc: 'LastUsed/LastAccessedDateTime asc',
     top: { lastUsed: { lastAccessedDateTime: '2025-06-01T00:00:00Z' } },
-    invalid: { body: { lastUsed: { lastAccessedDateTime: 'yesterday' }, resourceReference: reference(0) }, target: 'lastUsed.lastAccessedDateTime' },
+    invalid: { body: { lastUsed: { lastAccessedDateTime: 'yesterday' }, resourceReference: reference(0) }, target: 'lastUsed.lastAccessedDateTime', code: 'invalidDateTime' },
   },
   {
     name: 'trending',
@@ -97,7 +97,7 @@ const collections = [
     key: (r) => r.weight,
     asc: 'weight asc',
     top: { weight: 0.95 },
-    invalid: { body: { weight: 'abc', resourceVisualization: visualization(0, 'Word'), resourceReference: reference(0) }, target: 'weight' },
+    invalid: { body: { weight: 'abc', resourceVisualization: visualization(0, 'Word'), resourceReference: reference(0) }, target: 'weight', code: 'invalidNumber' },
   },
   {
     name: 'shared',
@@ -112,7 +112,7 @@ const collections = [
     key: (r) => r.lastShared.sharedDateTime,
     asc: 'lastShared/sharedDateTime asc',
     top: { lastShared: { sharedDateTime: '2025-06-01T00:00:00Z' } },
-    invalid: { body: { lastShared: { sharedBy: { address: 'MeganB@contoso.com' } }, resourceVisualization: visualization(0, 'Word'), resourceReference: reference(0) }, target: 'lastShared.sharedDateTime' },
+    invalid: { body: { lastShared: { sharedBy: { address: 'MeganB@contoso.com' } }, resourceVisualization: visualization(0, 'Word'), resourceReference: reference(0) }, target: 'lastShared.sharedDateTime', code: 'missingMember' },
   },
 ];
 
@@ -194,9 +194,9 @@ for (const c of collections) {
 
     test('errors are GraphErrors with Graph\'s codes', async () => {
       const bad = await graphError(client.api(path).post(c.invalid.body), 400, 'invalidRequest');
-      assert.ok(bad.details.some((d) => d.target === c.invalid.target), JSON.stringify(bad.details));
+      assert.ok(bad.details.some((d) => d.target === c.invalid.target && d.code === c.invalid.code), JSON.stringify(bad.details));
       const unknown = await graphError(client.api(path).post({ ...c.item(1, 'Word'), colour: 'red' }), 400, 'invalidRequest');
-      assert.ok(unknown.details.some((d) => d.target === 'colour'), JSON.stringify(unknown.details));
+      assert.ok(unknown.details.some((d) => d.target === 'colour' && d.code === 'unknownMember'), JSON.stringify(unknown.details));
       const option = await graphError(client.api(path).skip(1).get(), 400, 'invalidRequest');
       assert.equal(JSON.parse(option.body).target, '$skip');
       await graphError(client.api(`/users/${user}-other/insights/${c.name}`).get(), 403, 'accessDenied');

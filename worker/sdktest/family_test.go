@@ -69,12 +69,12 @@ func shared(id, at, address, typ string) *models.SharedInsight {
 	return s
 }
 
-// targets are the targets of an ODataError's details.
+// targets are the targets of an ODataError's details, each with its code ("weight:missingMember").
 func targets(oe *odataerrors.ODataError) []string {
 	var t []string
 	for _, d := range oe.GetErrorEscaped().GetDetails() {
-		if d.GetTarget() != nil {
-			t = append(t, *d.GetTarget())
+		if d.GetTarget() != nil && d.GetCode() != nil {
+			t = append(t, *d.GetTarget()+":"+*d.GetCode())
 		}
 	}
 	return t
@@ -130,13 +130,13 @@ func TestGraphSDKTrending(t *testing.T) {
 	noWeight := models.NewTrending()
 	noWeight.SetAdditionalData(computed("x", "Word", "Site"))
 	_, err = items.Post(ctx, noWeight, nil)
-	if got := targets(odataError(t, err, 400, "invalidRequest")); !slices.Contains(got, "weight") {
+	if got := targets(odataError(t, err, 400, "invalidRequest")); !slices.Contains(got, "weight:missingMember") {
 		t.Errorf("missing weight: details name %v", got)
 	}
 	wrongType := trending("", 0.3, "Word", "Site")
 	wrongType.SetOdataType(ptr("#microsoft.graph.usedInsight"))
 	_, err = items.Post(ctx, wrongType, nil)
-	if got := targets(odataError(t, err, 400, "invalidRequest")); !slices.Contains(got, "@odata.type") {
+	if got := targets(odataError(t, err, 400, "invalidRequest")); !slices.Contains(got, "@odata.type:invalidODataType") {
 		t.Errorf("another collection's @odata.type: details name %v", got)
 	}
 
@@ -233,7 +233,7 @@ func TestGraphSDKTrending(t *testing.T) {
 	change = models.NewTrending()
 	change.SetAdditionalData(map[string]any{"weight": "abc"})
 	_, err = item.Patch(ctx, change, nil)
-	if got := targets(odataError(t, err, 400, "invalidRequest")); !slices.Contains(got, "weight") {
+	if got := targets(odataError(t, err, 400, "invalidRequest")); !slices.Contains(got, "weight:invalidNumber") {
 		t.Errorf("patch weight \"abc\": details name %v", got)
 	}
 
@@ -298,9 +298,11 @@ func TestGraphSDKShared(t *testing.T) {
 
 	// lastShared without sharedDateTime, and a sharingHistory of 101 entries, are refused.
 	bad := shared("", "2024-01-01T00:00:00Z", "MeganB@contoso.com", "Word")
-	bad.GetLastShared().SetSharedDateTime(nil)
+	noDate := models.NewSharingDetail()
+	noDate.SetSharedBy(bad.GetLastShared().GetSharedBy())
+	bad.SetLastShared(noDate)
 	_, err = items.Post(ctx, bad, nil)
-	if got := targets(odataError(t, err, 400, "invalidRequest")); !slices.Contains(got, "lastShared.sharedDateTime") {
+	if got := targets(odataError(t, err, 400, "invalidRequest")); !slices.Contains(got, "lastShared.sharedDateTime:missingMember") {
 		t.Errorf("lastShared without sharedDateTime: details name %v", got)
 	}
 	long := shared("", "2024-01-01T00:00:00Z", "MeganB@contoso.com", "Word")
@@ -310,7 +312,7 @@ func TestGraphSDKShared(t *testing.T) {
 	}
 	long.SetSharingHistory(history)
 	_, err = items.Post(ctx, long, nil)
-	if got := targets(odataError(t, err, 400, "invalidRequest")); !slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, "sharingHistory") }) {
+	if got := targets(odataError(t, err, 400, "invalidRequest")); !slices.Contains(got, "sharingHistory:tooManyItems") {
 		t.Errorf("101 sharingHistory entries: details name %v", got)
 	}
 
