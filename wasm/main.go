@@ -247,7 +247,8 @@ func result(arg, text []byte, err error) int32 {
 }
 
 // snippet renders a request, given as {"language", "method", "url", "headers": [[name, value]...],
-// "body"}, as code. An unknown language is an error.
+// "body"}, as code. An unknown language is an error, and so is a request the language cannot
+// express (the Graph SDKs reach only the insights collections).
 //
 //go:wasmexport snippet
 func snippetOf(n int32) int32 {

@@ -74,7 +74,9 @@ const isNode = typeof process === 'object' && typeof process.versions?.node === 
  *   white space; throws like format
  * @property {(language: string, request: Request) => string} snippet the request as code in one of
  *   {@link Insight.languages} (case-insensitive); throws a RangeError for another language
- * @property {readonly string[]} languages snippet languages: curl, httpie, fetch, go, powershell
+ * @property {readonly string[]} languages snippet languages: curl, httpie, fetch, go, powershell, and
+ *   Microsoft's Graph SDKs go-sdk and javascript-sdk (which throw a RangeError for a request they
+ *   cannot express, such as $batch)
  * @property {readonly string[]} fieldPaths the paths {@link Insight.build} reads for a
  *   usedInsight, in payload order
  * @property {readonly Collection[]} collections the collections, in the order of Graph's documentation

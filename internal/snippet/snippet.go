@@ -16,10 +16,14 @@ type Request struct {
 }
 
 // Languages lists the supported language names in display order.
-var Languages = []string{"curl", "httpie", "fetch", "go", "powershell"}
+// go-sdk and javascript-sdk are Microsoft's Graph SDKs (msgraph-sdk-go and
+// @microsoft/microsoft-graph-client); they cover the insights collections and their items, and
+// Generate's error wraps ErrNotAvailable for any other request.
+var Languages = []string{"curl", "httpie", "fetch", "go", "powershell", "go-sdk", "javascript-sdk"}
 
 // Generate returns r rendered as code in the named language (one of Languages, case-insensitive);
-// an unknown language is an error.
+// an unknown language is an error, and so is a request the language cannot express (wrapping
+// ErrNotAvailable).
 func Generate(language string, r Request) (string, error) {
 	if r.Method == "" {
 		r.Method = "GET"
@@ -36,6 +40,14 @@ func Generate(language string, r Request) (string, error) {
 		goProgram(&b, r)
 	case "powershell":
 		powershell(&b, r)
+	case "go-sdk":
+		if err := goSDK(&b, r); err != nil {
+			return "", err
+		}
+	case "javascript-sdk":
+		if err := jsClient(&b, r); err != nil {
+			return "", err
+		}
 	default:
 		return "", errors.New("snippet: unknown language " + strconv.Quote(language))
 	}

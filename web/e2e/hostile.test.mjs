@@ -548,7 +548,7 @@ describe('hostile data in the playground', () => {
     assert.equal(await page.getByLabel('Request headers', { exact: true }).inputValue(), headers);
     await page.waitForFunction((c) => document.querySelector('#snippet-curl pre').textContent.includes(c), crid);
     const snippets = await page.locator('#snippet-panels pre').evaluateAll((pres) => pres.map((pre) => ({ children: pre.children.length, text: pre.textContent })));
-    assert.equal(snippets.length, 5);
+    assert.equal(snippets.length, 7); // curl, HTTPie, fetch, Go, PowerShell and the two Graph SDKs
     for (const s of snippets) {
       assert.equal(s.children, 0, 'a snippet is text only');
       assert.ok(s.text.includes(crid) && s.text.includes(corpus[0]), s.text.slice(0, 200));

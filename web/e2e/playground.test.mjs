@@ -54,7 +54,7 @@ describe('playground', () => {
     for (const k of ['validate', 'build', 'fieldsOf', 'format', 'minify', 'snippet', 'languages', 'fieldPaths']) {
       assert.ok(api.keys.includes(k), `window.usedInsight.${k}`);
     }
-    assert.deepEqual(api.languages, ['curl', 'httpie', 'fetch', 'go', 'powershell']);
+    assert.deepEqual(api.languages, ['curl', 'httpie', 'fetch', 'go', 'powershell', 'go-sdk', 'javascript-sdk']);
     assert.equal(await page.evaluate((s) => window.usedInsight.validate(s).valid, seed), true);
 
     await page.getByRole('button', { name: 'Send', exact: true }).waitFor();

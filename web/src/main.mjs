@@ -32,6 +32,7 @@ import { createSnippets } from './snippets.mjs';
 import { createResponse } from './response.mjs';
 import { createHistory } from './history.mjs';
 import { createRecords } from './records.mjs';
+import { createPostmanExport } from './postman.mjs';
 
 // The WebAssembly core is already loading (boot.mjs): everything else is built while it compiles.
 performance.mark('usedinsight:script');
@@ -65,6 +66,7 @@ const history = createHistory({ saved, apply: requestBar.set });
 const records = createRecords({ endpoint, token, requestBar, response, history, collection });
 const sampleMenu = createSampleMenu({ body, requestBar, collection });
 createTheme({ saved });
+createPostmanExport({ request: requestBar.request, saved, endpoint });
 
 // A collection chosen (by the switch, a path, a link or the history) brings its form, samples,
 // records and validation; chosen by the switch, it also retargets the path, and an unchanged

@@ -3,7 +3,10 @@
 
 import { h, $, copyText } from './dom.mjs';
 
-const labels = { curl: 'curl', httpie: 'HTTPie', fetch: 'JavaScript fetch', go: 'Go net/http', powershell: 'PowerShell' };
+const labels = {
+  curl: 'curl', httpie: 'HTTPie', fetch: 'JavaScript fetch', go: 'Go net/http', powershell: 'PowerShell',
+  'go-sdk': 'Go Graph SDK', 'javascript-sdk': 'JavaScript Graph client',
+};
 
 /**
  * createSnippets shows snippets of request() (what Send would send). core returns the loaded

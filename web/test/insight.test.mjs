@@ -126,6 +126,13 @@ const request = {
   headers: [['Authorization', 'Bearer eyJ0eXAi.x.y'], ['Content-Type', 'application/json'], ['X-Note', "it's \"quoted\" $HOME `cmd`"], ['X-Note', 'again'], ['X-Empty', '']],
   body: seed,
 };
+// A request every snippet language can express, the Graph SDKs' included.
+const sdkRequest = {
+  method: 'GET',
+  url: "https://graph.example.com/v1.0/me/insights/used?$filter=ResourceVisualization/Type eq 'Word'&$top=2",
+  headers: [['Authorization', 'Bearer eyJ0eXAi.x.y'], ['Prefer', 'odata.maxpagesize=2']],
+  body: '',
+};
 const formatTexts = { seed, valid, 'minified seed': JSON.stringify(JSON.parse(seed)), 'non-ASCII': '{"a":"é😀","b":[1,2,{"c":null}]}', 'deep array': '['.repeat(20) + ']'.repeat(20), 'scalar': ' 42 ', 'truncated': '{"a": [1, 2', 'bad token': '{\n  "a": 1,\n  "b": tru\n}', 'after emoji': '{"😀": x}', 'empty': '' };
 
 // The corpus of each collection (internal/insight/testdata/corpus): every file, as bytes, with
@@ -157,6 +164,7 @@ const calls = [
   { op: 'build', fields, odataTypes: true },
   { op: 'build', fields: { 'resourceReference.id': 'x' }, odataTypes: true },
   ...insight.languages.map((language) => ({ op: 'snippet', language, request })),
+  ...insight.languages.map((language) => ({ op: 'snippet', language, request: sdkRequest })),
   ...insight.languages.map((language) => ({ op: 'snippet', language, request: { url: 'https://example.com/me/insights/used' } })),
   { op: 'snippet', language: 'cobol', request },
   ...corpus.map(({ type, bytes }) => ({ op: 'validate', type, text: bytes.toString('base64') })),
@@ -247,7 +255,7 @@ describe('load', () => {
   });
 
   it('exposes languages and fieldPaths', () => {
-    assert.deepEqual(insight.languages, ['curl', 'httpie', 'fetch', 'go', 'powershell']);
+    assert.deepEqual(insight.languages, ['curl', 'httpie', 'fetch', 'go', 'powershell', 'go-sdk', 'javascript-sdk']);
     assert.equal(insight.fieldPaths.length, 14);
     assert.equal(insight.fieldPaths[1], 'lastUsed.lastAccessedDateTime');
     assert.ok(Object.isFrozen(insight.languages) && Object.isFrozen(insight.fieldPaths));
@@ -459,11 +467,28 @@ describe('build', () => {
 });
 
 describe('snippet', () => {
-  for (const language of ['curl', 'httpie', 'fetch', 'go', 'powershell']) {
+  for (const language of ['curl', 'httpie', 'fetch', 'go', 'powershell', 'go-sdk', 'javascript-sdk']) {
     it(`matches the Go core: ${language}`, () => {
-      assert.equal(insight.snippet(language, request), answer('snippet', (c) => c.language === language && c.request === request).text);
-      assert.equal(insight.snippet(language, { url: 'https://example.com/me/insights/used' }), answer('snippet', (c) => c.language === language && c.request !== request).text);
-      assert.equal(insight.snippet(language.toUpperCase(), request), insight.snippet(language, request));
+      // The Graph SDK snippets cover less than raw HTTP: where they cannot, both throw alike.
+      const wasm = (r) => {
+        try {
+          return { text: insight.snippet(language, r) };
+        } catch (e) {
+          assert.ok(e instanceof RangeError);
+          return { error: { message: e.message } };
+        }
+      };
+      assert.deepEqual(wasm(request), answer('snippet', (c) => c.language === language && c.request === request));
+      assert.deepEqual(wasm(sdkRequest), answer('snippet', (c) => c.language === language && c.request === sdkRequest));
+      assert.ok(typeof wasm(sdkRequest).text === 'string');
+      assert.deepEqual(wasm({ url: 'https://example.com/me/insights/used' }), answer('snippet', (c) => c.language === language && c.request !== request && c.request !== sdkRequest));
+      assert.deepEqual(wasm(request), (() => {
+        try {
+          return { text: insight.snippet(language.toUpperCase(), request) };
+        } catch (e) {
+          return { error: { message: e.message } };
+        }
+      })());
     });
   }
 
