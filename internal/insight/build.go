@@ -5,7 +5,6 @@ import (
 
 	"github.com/tidwall/gjson"
 	"github.com/tidwall/pretty"
-	"github.com/tidwall/sjson"
 	"github.com/usedinsight/usedinsight/internal/jsoncheck"
 	"github.com/usedinsight/usedinsight/internal/resource"
 )
@@ -39,9 +38,6 @@ func FieldPathsFor(c *resource.Collection) []string {
 	return paths
 }
 
-// odataTypePath is "@odata.type" as an sjson path: '@' and '.' escaped, else sjson ignores it.
-const odataTypePath = `\@odata\.type`
-
 // Build constructs a compact usedInsight payload from f (BuildFor used).
 func Build(f Fields, odataTypes bool) []byte { return BuildFor(resource.Used, f, odataTypes) }
 
@@ -50,51 +46,56 @@ func Build(f Fields, odataTypes bool) []byte { return BuildFor(resource.Used, f,
 // nested object with its @odata.type, as the seed does. Required objects are always written, so
 // that a complete set of fields validates; other objects only when one of their fields is set.
 // A Number field is written as a number when it holds one, else as the string it is.
+//
+// The payload is appended member by member, in order, rather than set path by path with sjson:
+// the browser module links this and not sjson's SetBytes, whose fallback to encoding/json's
+// Marshal would add the JSON encoder to the module.
 func BuildFor(c *resource.Collection, f Fields, odataTypes bool) []byte {
-	out := []byte("{}")
-	var err error
-	set := func(path string, value any) {
-		if out, err = sjson.SetBytes(out, path, value); err != nil {
-			panic("insight: Build: " + err.Error()) // the paths come from the description: a bug, not input
+	return appendObject(nil, c.Type, "", "#"+c.Type.FullName(), f, odataTypes)
+}
+
+// appendObject appends the object of type t at path prefix (with a trailing "." unless it is
+// the payload itself) with the members f gives it; odataType is its annotation's value.
+func appendObject(out []byte, t *resource.Type, prefix, odataType string, f Fields, odataTypes bool) []byte {
+	out = append(out, '{')
+	first := true
+	name := func(n string) {
+		if !first {
+			out = append(out, ',')
 		}
+		first = false
+		out = append(out, '"')
+		out = append(out, n...)
+		out = append(out, '"', ':')
 	}
 	if odataTypes {
-		set(odataTypePath, "#"+c.Type.FullName())
+		name("@odata.type")
+		out = gjson.AppendJSONString(out, odataType)
 	}
-	var walk func(t *resource.Type, prefix string)
-	walk = func(t *resource.Type, prefix string) {
-		for _, m := range t.Members {
-			path := prefix + m.Name
-			switch m.Kind {
-			case resource.Array:
-			case resource.Object:
-				if !m.Required && !anyField(f, path+".") {
-					continue
-				}
-				set(path, struct{}{})
-				if odataTypes {
-					set(path+"."+odataTypePath, m.Type.FullName())
-				}
-				walk(m.Type, path+".")
-			default:
-				v := f[path]
-				if v == "" {
-					continue
-				}
-				if m.Kind == resource.Number {
-					if _, ok := ParseNumber(v); ok {
-						if out, err = sjson.SetRawBytes(out, path, []byte(v)); err != nil {
-							panic("insight: Build: " + err.Error())
-						}
-						continue
-					}
-				}
-				set(path, v)
+	for _, m := range t.Members {
+		path := prefix + m.Name
+		switch m.Kind {
+		case resource.Array:
+		case resource.Object:
+			if !m.Required && !anyField(f, path+".") {
+				continue
+			}
+			name(m.Name)
+			out = appendObject(out, m.Type, path+".", m.Type.FullName(), f, odataTypes)
+		default:
+			v := f[path]
+			if v == "" {
+				continue
+			}
+			name(m.Name)
+			if _, ok := ParseNumber(v); ok && m.Kind == resource.Number {
+				out = append(out, v...)
+			} else {
+				out = gjson.AppendJSONString(out, v)
 			}
 		}
 	}
-	walk(c.Type, "")
-	return out
+	return append(out, '}')
 }
 
 // anyField reports whether f has a non-empty value under prefix.
