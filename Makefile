@@ -19,7 +19,7 @@ OFFLINE   := CLOUDFLARE_CF_FETCH_ENABLED=false WRANGLER_SEND_METRICS=false
 PORT      ?= 8787
 DEBUG_PORT ?= 9229
 
-.PHONY: all test vet fmt-check unit test-sdk test-js fuzz fuzz-long test-node test-e2e test-browser wasm worker web-bundle web-precompressed chromium dev deploy bench bench-go bench-node bench-browser clean
+.PHONY: all test vet fmt-check unit test-sdk test-js fuzz fuzz-long test-node test-e2e test-browser wasm worker web-bundle web-precompressed web-sw chromium dev deploy bench bench-go bench-node bench-browser clean
 
 all: wasm worker
 
@@ -119,6 +119,14 @@ $(filter %.br,$(PRECOMPRESSED)): %.br: %
 $(filter %.gz,$(PRECOMPRESSED)): %.gz: %
 	$(call compress,$<,$@,gzip)
 
+## web-sw: web/sw-version.js, the build version the service worker (web/sw.js) caches the page
+## under: SHA-256 of each file it caches and a hash of them all. Whatever serves web/ needs it.
+SW_CACHED := $(addprefix web/,index.html playground.css theme.js favicon.svg boot.mjs insight.mjs wasm_exec.js insight.wasm dist/playground.js _headers)
+web-sw: web/sw-version.js
+
+web/sw-version.js: $(SW_CACHED) web/scripts/sw-version.mjs
+	node web/scripts/sw-version.mjs web
+
 # Debian's chromium for the browser tests: installed when missing and running as root.
 chromium:
 	@if [ -n "$$CHROMIUM" ] || command -v chromium >/dev/null 2>&1; then :; \
@@ -131,7 +139,7 @@ chromium:
 	fi
 
 ## test-browser: the playground in headless Chromium against a real `wrangler dev`.
-test-browser: wasm worker web-bundle web-precompressed worker/node_modules/.installed chromium
+test-browser: wasm worker web-bundle web-precompressed web-sw worker/node_modules/.installed chromium
 	cd web && node --test --test-concurrency=1 --test-timeout=600000 e2e/
 
 ## worker: the Go Worker (worker/build/app.wasm) and its JavaScript entry: worker/entry.mjs
@@ -156,12 +164,12 @@ worker/.dev.vars:
 	printf 'AUTH_SECRET=%s\nDEV_TOKENS=1\n' "$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" > $@
 
 ## dev: the playground and API at http://127.0.0.1:$(PORT) with local KV kept in worker/.wrangler/state.
-dev: wasm worker web-bundle web-precompressed worker/node_modules/.installed worker/.dev.vars
+dev: wasm worker web-bundle web-precompressed web-sw worker/node_modules/.installed worker/.dev.vars
 	cd worker && $(OFFLINE) $(WRANGLER) dev --ip 127.0.0.1 --port $(PORT) --inspector-port $(DEBUG_PORT) \
 		--persist-to .wrangler/state $(if $(filter 1,$(HTTPS)),--local-protocol https)
 
 ## deploy: publish to Cloudflare (README: create the KV namespace and set AUTH_SECRET first).
-deploy: wasm worker web-bundle web-precompressed worker/node_modules/.installed
+deploy: wasm worker web-bundle web-precompressed web-sw worker/node_modules/.installed
 	cd worker && $(WRANGLER) deploy
 
 ## bench: every benchmark: the Go core, the wasm module in Node.js and in Chromium, and the Worker.
@@ -189,7 +197,7 @@ bench-node: wasm web/node_modules/.installed
 	@$(call bench-record,bench-node,cd web && node bench/validate.bench.mjs)
 
 ## bench-browser: wasm size, ready time and validate vs ajv in headless Chromium.
-bench-browser: wasm worker web-bundle web-precompressed worker/node_modules/.installed chromium
+bench-browser: wasm worker web-bundle web-precompressed web-sw worker/node_modules/.installed chromium
 	@$(call bench-record,bench-browser,cd web && GO=$(GO) node bench/browser.bench.mjs)
 
 ## bench-worker: the Go Worker against minimal JavaScript Workers on local `wrangler dev`,
