@@ -177,11 +177,21 @@ try {
   // Contexts block service workers except where a load is said to be served by one: the page
   // registers its worker once ready, which would otherwise serve the warm reload.
   const coldLoad = async (path, base = server.base, serviceWorkers = 'block') => {
-    const context = await browser.newContext({ serviceWorkers });
-    const page = await context.newPage();
-    await page.goto(`${base}${path}`);
-    await page.waitForFunction(() => performance.getEntriesByName('usedinsight:ready').length > 0);
-    return { context, page, marks: await page.evaluate(marks) };
+    for (let attempt = 1; ; attempt++) {
+      const context = await browser.newContext({ serviceWorkers });
+      const page = await context.newPage();
+      try {
+        await page.goto(`${base}${path}`);
+        await page.waitForFunction(() => performance.getEntriesByName('usedinsight:ready').length > 0);
+        return { context, page, marks: await page.evaluate(marks) };
+      } catch (e) {
+        // On a loaded machine, a response of wrangler dev now and then never ends (the browser
+        // tests see it too): that load is dropped and made again in a new context.
+        await context.close();
+        if (attempt === 2) throw e;
+        console.log(`(${path}: ${e.message.split('\n')[0]}; loaded again)`);
+      }
+    }
   };
   for (let i = 0; i < ROUNDS; i++) {
     // The reference pages, each in a context of its own, alternating with the page.
