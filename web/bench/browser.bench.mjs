@@ -188,7 +188,7 @@ try {
         // On a loaded machine, a response of wrangler dev now and then never ends (the browser
         // tests see it too): that load is dropped and made again in a new context.
         await context.close();
-        if (attempt === 2) throw e;
+        if (attempt === 2) throw new Error(`${e.message}\nwrangler dev output:\n${(base === server.base ? server : bareServer).output().slice(-3000)}`);
         console.log(`(${path}: ${e.message.split('\n')[0]}; loaded again)`);
       }
     }
