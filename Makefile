@@ -207,5 +207,5 @@ bench-worker: worker worker/node_modules/.installed
 	@$(call bench-record,bench-worker,$(GO) run ./worker/bench)
 
 clean:
-	rm -f web/insight.wasm web/insight.wasm.br web/insight.wasm.gz web/wasm_exec.js
+	rm -f web/insight.wasm web/insight.wasm.br web/insight.wasm.gz web/wasm_exec.js web/sw-version.js
 	rm -rf web/node_modules web/dist worker/node_modules worker/build
