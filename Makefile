@@ -89,7 +89,7 @@ test-node: wasm web/node_modules/.installed
 	cd web && node --test test/*.test.mjs
 
 ## test-e2e: the Worker on a real `wrangler dev` (workerd, local KV), driven over HTTP.
-test-e2e: wasm worker web-precompressed worker/node_modules/.installed
+test-e2e: wasm worker web-precompressed web-sw worker/node_modules/.installed
 	$(GO) test -count=1 -tags e2e ./worker/e2e/
 
 ## web-bundle: the playground's CodeMirror editor and UI, bundled by esbuild (pinned in web/).
