@@ -19,7 +19,7 @@ OFFLINE   := CLOUDFLARE_CF_FETCH_ENABLED=false WRANGLER_SEND_METRICS=false
 PORT      ?= 8787
 DEBUG_PORT ?= 9229
 
-.PHONY: all test vet fmt-check unit test-sdk test-clients test-js fuzz fuzz-long test-node test-e2e test-browser test-openapi wasm worker web-bundle web-precompressed chromium dev deploy bench bench-go bench-node bench-browser clean
+.PHONY: all test vet fmt-check unit test-sdk test-clients test-js fuzz fuzz-long test-node test-e2e test-browser test-openapi wasm worker web-bundle web-precompressed web-sw chromium dev deploy bench bench-go bench-node bench-browser clean
 
 all: wasm worker
 
@@ -102,7 +102,7 @@ test-node: wasm web/node_modules/.installed
 	cd web && node --test test/*.test.mjs
 
 ## test-e2e: the Worker on a real `wrangler dev` (workerd, local KV), driven over HTTP.
-test-e2e: wasm worker web-precompressed worker/node_modules/.installed
+test-e2e: wasm worker web-precompressed web-sw worker/node_modules/.installed
 	$(GO) test -count=1 -tags e2e ./worker/e2e/
 
 ## test-openapi: /openapi.json checked by swagger-parser, its schemas against the validator's
@@ -143,6 +143,14 @@ $(filter %.br,$(PRECOMPRESSED)): %.br: %
 $(filter %.gz,$(PRECOMPRESSED)): %.gz: %
 	$(call compress,$<,$@,gzip)
 
+## web-sw: web/sw-version.js, the build version the service worker (web/sw.js) caches the page
+## under: SHA-256 of each file it caches and a hash of them all. Whatever serves web/ needs it.
+SW_CACHED := $(addprefix web/,index.html playground.css theme.js favicon.svg boot.mjs insight.mjs wasm_exec.js insight.wasm dist/playground.js _headers)
+web-sw: web/sw-version.js
+
+web/sw-version.js: $(SW_CACHED) web/scripts/sw-version.mjs
+	node web/scripts/sw-version.mjs web
+
 # Debian's chromium for the browser tests: installed when missing and running as root.
 chromium:
 	@if [ -n "$$CHROMIUM" ] || command -v chromium >/dev/null 2>&1; then :; \
@@ -155,7 +163,7 @@ chromium:
 	fi
 
 ## test-browser: the playground in headless Chromium against a real `wrangler dev`.
-test-browser: wasm worker web-bundle web-precompressed worker/node_modules/.installed chromium
+test-browser: wasm worker web-bundle web-precompressed web-sw worker/node_modules/.installed chromium
 	cd web && node --test --test-concurrency=1 --test-timeout=600000 e2e/
 
 ## worker: the Go Worker (worker/build/app.wasm) and its JavaScript entry: worker/entry.mjs
@@ -180,12 +188,12 @@ worker/.dev.vars:
 	printf 'AUTH_SECRET=%s\nDEV_TOKENS=1\n' "$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" > $@
 
 ## dev: the playground and API at http://127.0.0.1:$(PORT) with local KV kept in worker/.wrangler/state.
-dev: wasm worker web-bundle web-precompressed worker/node_modules/.installed worker/.dev.vars
+dev: wasm worker web-bundle web-precompressed web-sw worker/node_modules/.installed worker/.dev.vars
 	cd worker && $(OFFLINE) $(WRANGLER) dev --ip 127.0.0.1 --port $(PORT) --inspector-port $(DEBUG_PORT) \
 		--persist-to .wrangler/state $(if $(filter 1,$(HTTPS)),--local-protocol https)
 
 ## deploy: publish to Cloudflare (README: create the KV namespace and set AUTH_SECRET first).
-deploy: wasm worker web-bundle web-precompressed worker/node_modules/.installed
+deploy: wasm worker web-bundle web-precompressed web-sw worker/node_modules/.installed
 	cd worker && $(WRANGLER) deploy
 
 ## bench: every benchmark: the Go core, the wasm module in Node.js and in Chromium, and the Worker.
@@ -213,7 +221,7 @@ bench-node: wasm web/node_modules/.installed
 	@$(call bench-record,bench-node,cd web && node bench/validate.bench.mjs)
 
 ## bench-browser: wasm size, ready time and validate vs ajv in headless Chromium.
-bench-browser: wasm worker web-bundle web-precompressed worker/node_modules/.installed chromium
+bench-browser: wasm worker web-bundle web-precompressed web-sw worker/node_modules/.installed chromium
 	@$(call bench-record,bench-browser,cd web && GO=$(GO) node bench/browser.bench.mjs)
 
 ## bench-worker: the Go Worker against minimal JavaScript Workers on local `wrangler dev`,
@@ -223,6 +231,6 @@ bench-worker: worker worker/node_modules/.installed
 	@$(call bench-record,bench-worker,$(GO) run ./worker/bench)
 
 clean:
-	rm -f web/insight.wasm web/insight.wasm.br web/insight.wasm.gz web/wasm_exec.js
+	rm -f web/insight.wasm web/insight.wasm.br web/insight.wasm.gz web/wasm_exec.js web/sw-version.js
 	rm -rf web/node_modules web/dist worker/node_modules worker/build worker/clienttest/node_modules
 	rm -rf worker/openapitest/node_modules worker/openapitest/build worker/openapitest/gen

@@ -35,10 +35,18 @@ export async function prerequisites() {
     [join(webDir, 'insight.wasm'), 'the WebAssembly module (make wasm)'],
     [join(webDir, 'wasm_exec.js'), 'the Go runtime glue (make wasm)'],
     [join(webDir, 'dist', 'playground.js'), 'the page bundle (npm run build in web/, or make web-bundle)'],
+    [join(webDir, 'sw-version.js'), 'the service worker\'s build version (make web-sw)'],
   ];
   for (const [path, what] of need) {
     if (!existsSync(path)) {
       throw new Error(`${what} is missing: ${path}`);
+    }
+  }
+  // The service worker's version is a hash of the files it caches: older than one of them, it
+  // would name another build (and the worker would refuse to install).
+  for (const file of ['index.html', 'insight.wasm', join('dist', 'playground.js'), 'boot.mjs', 'insight.mjs']) {
+    if ((await stat(join(webDir, 'sw-version.js'))).mtimeMs < (await stat(join(webDir, file))).mtimeMs) {
+      throw new Error(`web/sw-version.js is older than web/${file}: run make web-sw (make test-browser does)`);
     }
   }
   // The Worker sends these files from their compressed copies (worker/precompressed.mjs): a copy

@@ -33,11 +33,11 @@ import { createResponse } from './response.mjs';
 import { createHistory } from './history.mjs';
 import { createRecords } from './records.mjs';
 import { createPostmanExport } from './postman.mjs';
+import { createLive } from './live.mjs';
+import { createOffline } from './offline.mjs';
 
 // The WebAssembly core is already loading (boot.mjs): everything else is built while it compiles.
 performance.mark('usedinsight:script');
-
-const VALIDATE_DELAY = 120; // ms after the last change; typing never waits on validation
 
 const saved = webStorage('localStorage'); // kept across visits
 const savedForTab = webStorage('sessionStorage'); // kept until the tab closes: the token
@@ -46,6 +46,10 @@ const savedForTab = webStorage('sessionStorage'); // kept until the tab closes: 
 let insight = null;
 /** core returns the WebAssembly API once it has loaded, null until then. */
 const core = () => insight;
+
+// The problems list and the marks follow each change within the frame; the form and the
+// snippets follow when typing pauses (live.mjs).
+const live = createLive({ now: () => refresh(false), later: () => refresh() });
 
 // The features reach each other through the objects below; a callback that names a feature
 // created further down runs only after everything is created.
@@ -66,6 +70,7 @@ const history = createHistory({ saved, apply: requestBar.set });
 const records = createRecords({ endpoint, token, requestBar, response, history, collection });
 const sampleMenu = createSampleMenu({ body, requestBar, collection });
 createTheme({ saved });
+createOffline();
 createPostmanExport({ request: requestBar.request, saved, endpoint });
 
 // A collection chosen (by the switch, a path, a link or the history) brings its form, samples,
@@ -87,19 +92,18 @@ function requestChanged() {
   draft.changed();
 }
 
-let refreshTimer = 0;
 function refreshSoon() {
-  clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(refresh, VALIDATE_DELAY);
+  live.changed();
 }
 
-// refresh validates the body and brings the diagnostics, problems, form and snippets up to date.
-function refresh() {
-  clearTimeout(refreshTimer);
+// refresh validates the body and brings the diagnostics and problems up to date, and unless
+// views is false, the form and snippets too.
+function refresh(views = true) {
   if (!insight) return;
   const doc = body.text();
   const report = insight.validate(doc, { type: collection.current().typeName });
   problems.show(report.problems, body.showProblems(report.problems));
+  if (!views) return;
   form.sync(doc, report);
   snippets.render();
 }
@@ -111,7 +115,7 @@ async function send() {
     response.message('Not sent', r.headerError);
     return;
   }
-  refresh(); // the problems list is current when the response arrives
+  live.flush(); // the problems list is current when the response arrives
   const result = await response.exchange(r);
   history.add({ ...requestBar.request(), body: r.body, status: result.status, ms: result.ms });
   if (result.ok && r.method !== 'GET' && detectCollection(r.url) === collection.current().name) records.reload();
@@ -129,6 +133,7 @@ try {
   throw e;
 }
 window.usedInsight = insight;
+refresh(false); // the first diagnostics, as soon as the module is ready
 performance.mark('usedinsight:ready');
 $('ready-time').textContent = `ready ${performance.now().toFixed(0)} ms after navigation`;
 
