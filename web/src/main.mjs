@@ -30,6 +30,7 @@ import { createSnippets } from './snippets.mjs';
 import { createResponse } from './response.mjs';
 import { createHistory } from './history.mjs';
 import { createRecords } from './records.mjs';
+import { createImport } from './import.mjs';
 
 // The WebAssembly core is already loading (boot.mjs): everything else is built while it compiles.
 performance.mark('usedinsight:script');
@@ -62,6 +63,7 @@ const history = createHistory({ saved, apply: requestBar.set });
 const records = createRecords({ endpoint, token, requestBar, response, history });
 createSampleMenu({ core, body, requestBar });
 createTheme({ saved });
+createImport({ core, endpoint, token, onImported: () => records.reload() });
 
 function requestChanged() {
   refreshSoon();
