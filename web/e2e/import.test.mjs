@@ -1,8 +1,9 @@
 // Browser end-to-end tests of "Import from Microsoft Graph": headless Chromium against the page
 // served by a real `wrangler dev` (e2e/harness.mjs), importing from a local server that answers
-// like Graph (node http on 127.0.0.1, CORS as Graph sends it) from the data of
-// ../shared/reference/graph/: pages linked by @odata.nextLink, a 429 with Retry-After now and
-// then, items the validator rejects, and a token check (any other token gets a 401).
+// like Graph (node http on 127.0.0.1, CORS as Graph sends it) from Graph's documentation data
+// (internal/insight/testdata/graph, copies of ../shared/reference/graph/): pages linked by
+// @odata.nextLink, a 429 with Retry-After now and then, items the validator rejects, and a
+// token check (any other token gets a 401).
 //
 // Checks: the counts of the summary; the records really stored (listed through the API); the
 // invalid items listed with their problems and downloadable as JSON; a second import adds
@@ -20,7 +21,7 @@ import { createServer } from 'node:http';
 import { startWrangler, devToken } from './harness.mjs';
 import { launch, watch } from './browser.mjs';
 
-const reference = new URL('../../../shared/reference/graph/', import.meta.url);
+const reference = new URL('../../internal/insight/testdata/graph/', import.meta.url);
 const readJSON = async (name) => JSON.parse(await readFile(new URL(name, reference), 'utf8'));
 const unique = (prefix) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const b64url = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -155,12 +156,12 @@ async function fakeGraph() {
 }
 
 /** open loads the page in a new context; at the end of the test the page must have reported nothing wrong. */
-async function open(t, { allowStatus = [] } = {}) {
+async function open(t, { allowStatus = [], base = server.base } = {}) {
   const allow = allowStatus.map((s) => new RegExp(`^Failed to load resource: the server responded with a status of ${s}\\b`));
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
   const page = await context.newPage();
   const watcher = await watch(page, { allow });
-  await page.goto(server.base, { waitUntil: 'domcontentloaded', timeout: 20000 });
+  await page.goto(base, { waitUntil: 'domcontentloaded', timeout: 20000 });
   await page.waitForFunction(() => window.usedInsight && performance.getEntriesByName('usedinsight:ready').length > 0, null, { timeout: 20000 });
   t.after(async () => {
     const problems = await watcher.check();
@@ -174,9 +175,9 @@ const panel = (page) => page.getByRole('region', { name: 'Import from Microsoft 
 const status = (page) => panel(page).locator('#import-status');
 
 /** asUser puts a token of a user of the test's own in the playground's token field. */
-async function asUser(page, name) {
+async function asUser(page, name, base = server.base) {
   const user = unique(name);
-  const token = await devToken(server.base, { sub: user, scp: 'Sites.ReadWrite.All' });
+  const token = await devToken(base, { sub: user, scp: 'Sites.ReadWrite.All' });
   await page.getByLabel('Access token', { exact: true }).fill(token);
   await page.locator('#token-status').getByText(`Token for ${user}`).waitFor();
   return token;
@@ -204,10 +205,15 @@ async function finished(page) {
 }
 
 /** stored lists the ids of a collection the service holds for a token. */
-async function stored(token, name = 'used') {
+async function stored(token, name = 'used', base = server.base) {
   const ids = [];
-  for (let url = `${server.base}/v1.0/me/insights/${name}?$top=100`; url;) {
+  for (let url = `${base}/v1.0/me/insights/${name}?$top=100`; url;) {
     const r = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+    if (r.status === 429) { // a rate-limited service
+      await r.arrayBuffer();
+      await new Promise((ok) => setTimeout(ok, 1000 * Number(r.headers.get('Retry-After') ?? 1)));
+      continue;
+    }
     assert.equal(r.status, 200, `listing ${name}`);
     const page = await r.json();
     ids.push(...page.value.map((x) => x.id));
@@ -225,6 +231,13 @@ async function serves(token, name) {
 
 describe('import from Microsoft Graph', () => {
   it('imports used (and trending and shared when served) through pages, a 429 and invalid items; a second import adds nothing', async (t) => {
+    // The page may reach Graph (https) and a local stand-in (http on loopback), as its CSP says.
+    const home = await fetch(`${server.base}/`);
+    await home.arrayBuffer();
+    const connect = /(?:^|;)\s*connect-src ([^;]*)/.exec(home.headers.get('content-security-policy'))[1].trim().split(/\s+/);
+    assert.ok(connect.includes('https:') || connect.includes('https://graph.microsoft.com'), connect.join(' '));
+    assert.ok(connect.includes('http:') || connect.includes('http://127.0.0.1:*'), connect.join(' '));
+
     const page = await open(t, { allowStatus: [404, 429] });
     const token = await asUser(page, 'import');
     const newer = { trending: await serves(token, 'trending'), shared: await serves(token, 'shared') };
@@ -287,6 +300,26 @@ describe('import from Microsoft Graph', () => {
     await startImport(page, { collections: ['used', 'trending', 'shared'] });
     assert.equal(await finished(page), `Import finished: 0 imported, ${USED - 2 + extra} already there, 2 invalid.`);
     assert.deepEqual(await stored(token), want);
+  });
+
+  it('waits out the service\'s 429s (a rate limit of its own) and writes everything', async (t) => {
+    // A service that lets a user send 4 requests a second (bursts of 8): most requests of a
+    // $batch of 20 are answered 429 with Retry-After, and go again.
+    const limited = await startWrangler({ vars: { DEV_TOKENS: '1', RATE_LIMIT: '4' } });
+    t.after(() => limited.stop());
+    const page = await open(t, { base: limited.base, allowStatus: [429] });
+    const token = await asUser(page, 'limited', limited.base);
+    await page.evaluate(() => {
+      window.__said = [];
+      const s = document.getElementById('import-status');
+      new MutationObserver(() => window.__said.push(s.textContent)).observe(s, { childList: true, characterData: true, subtree: true });
+    });
+    await startImport(page);
+    const text = await finished(page);
+    const said = await page.evaluate(() => window.__said);
+    assert.ok(said.some((x) => /^The service asked to wait \(429\): retrying \d+ items? in \d+ s…$/.test(x)), said.join('\n'));
+    assert.equal(text, `Import finished: ${USED - 2} imported, 0 already there, 2 invalid.`);
+    assert.equal((await stored(token, 'used', limited.base)).length, USED - 2);
   });
 
   it('stops with a message when Graph refuses the token (401)', async (t) => {

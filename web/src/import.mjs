@@ -227,6 +227,7 @@ export function createImport({ core, endpoint, token, onImported = () => {} }) {
     }
     const graphOrigin = new URL(graph).origin;
     let url = `${graph}/me/insights/${c.name}`;
+    const seen = new Set();
     let pageNo = 0;
     const queue = [];
     const count = (what, n = 1) => {
@@ -235,6 +236,8 @@ export function createImport({ core, endpoint, token, onImported = () => {} }) {
     };
     try {
       while (url) {
+        if (seen.has(url)) throw new GraphStop(`Graph's page ${pageNo} of ${c.name} links back to a page already read: not followed.`);
+        seen.add(url);
         pageNo++;
         status.textContent = `Reading ${c.name} from Graph, page ${pageNo}…`;
         const page = await graphPage(url, graphToken, signal, `${c.name}, page ${pageNo}`);
@@ -287,7 +290,7 @@ export function createImport({ core, endpoint, token, onImported = () => {} }) {
     const body = JSON.stringify(item);
     const report = core().validate(body, { type: c.typeName });
     const problems = report.problems.map(({ severity, code, path, message }) => ({ severity, code, path, message }));
-    if (typeof item.id !== 'string') {
+    if (item.id === undefined) {
       problems.unshift({ severity: 'error', code: 'missingId', path: 'id', message: 'the item has no id: Graph\'s id is the record id, which makes a second import change nothing' });
     }
     return problems.some((p) => p.severity === 'error') ? { id, problems } : { id, body: item };
