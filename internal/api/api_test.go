@@ -222,7 +222,7 @@ func TestErrors(t *testing.T) {
 		{"charset utf-8 is fine", call{method: "POST", url: "/me/insights/used", body: seed(t), header: map[string]string{"Content-Type": "application/json; charset=UTF-8"}}, 201, "", nil},
 		{"brotli", call{method: "POST", url: "/me/insights/used", body: seed(t), header: map[string]string{"Content-Encoding": "br"}}, 415, "invalidRequest", nil},
 		{"over 64 KiB", call{method: "POST", url: "/me/insights/used", body: big}, 413, "invalidRequest", nil},
-		{"unknown route", call{method: "GET", url: "/me/insights/trending"}, 404, "itemNotFound", nil},
+		{"unknown route", call{method: "GET", url: "/me/insights/popular"}, 404, "itemNotFound", nil},
 		{"unknown segment", call{method: "GET", url: "/me/insights/used/abc/resource"}, 404, "itemNotFound", nil},
 		{"root API path", call{method: "GET", url: "/v1.0"}, 404, "itemNotFound", nil},
 		{"no such record", call{method: "GET", url: "/me/insights/used/nope"}, 404, "itemNotFound", nil},
@@ -631,15 +631,15 @@ func (f failing) err() error {
 	}
 	return errors.New("KV timed out")
 }
-func (f failing) Create(context.Context, string, store.Record) error { return f.err() }
-func (f failing) Get(context.Context, string, string) (store.Record, error) {
+func (f failing) Create(context.Context, store.Space, store.Record) error { return f.err() }
+func (f failing) Get(context.Context, store.Space, string) (store.Record, error) {
 	return store.Record{}, f.err()
 }
-func (f failing) List(context.Context, string, store.Query) (store.Page, error) {
+func (f failing) List(context.Context, store.Space, store.Query) (store.Page, error) {
 	return store.Page{}, f.err()
 }
-func (f failing) Count(context.Context, string, store.Filter) (int, error) { return 0, f.err() }
-func (f failing) Delete(context.Context, string, string) error             { return f.err() }
+func (f failing) Count(context.Context, store.Space, store.Filter) (int, error) { return 0, f.err() }
+func (f failing) Delete(context.Context, store.Space, string) error             { return f.err() }
 
 func TestStorageFailures(t *testing.T) {
 	for _, panics := range []bool{false, true} {

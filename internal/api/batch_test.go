@@ -317,7 +317,7 @@ func TestBatchBodies(t *testing.T) {
 		// A body with the wrong shape is the handler's 400, not the batch's.
 		`{"id":"array","method":"POST","url":"/me/insights/used","body":[1,2]}`,
 		// Unknown routes and bad ids answer as they do alone.
-		`{"id":"route","method":"GET","url":"/me/insights/trending"}`,
+		`{"id":"route","method":"GET","url":"/me/insights/popular"}`,
 		`{"id":"badid","method":"GET","url":"/me/insights/used/a%20b"}`,
 		`{"id":"method","method":"PUT","url":"/me/insights/used/z"}`,
 	)})

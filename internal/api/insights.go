@@ -12,10 +12,14 @@ import (
 	"github.com/usedinsight/usedinsight/internal/auth"
 	"github.com/usedinsight/usedinsight/internal/insight"
 	"github.com/usedinsight/usedinsight/internal/odata"
+	"github.com/usedinsight/usedinsight/internal/resource"
 	"github.com/usedinsight/usedinsight/internal/store"
 )
 
-// create stores a new used insight: POST .../insights/used (or .../$ref).
+// space is the store's space of the request: the route's collection of the request's user.
+func (q *request) space() store.Space { return store.Space{Collection: q.route.coll, User: q.user} }
+
+// create stores a new item: POST .../insights/{collection} (or .../$ref).
 func (h *Handler) create(q *request) {
 	if !h.noQuery(q) {
 		return
@@ -24,7 +28,8 @@ func (h *Handler) create(q *request) {
 	if !ok {
 		return
 	}
-	if rep := insight.Validate(body); !rep.Valid() {
+	c := q.route.coll
+	if rep := insight.ValidateFor(c, body); !rep.Valid() {
 		h.invalid(q, rep)
 		return
 	}
@@ -32,11 +37,11 @@ func (h *Handler) create(q *request) {
 	if id == "" {
 		id = h.c.NewID()
 	}
-	rec := store.Record{ID: id, JSON: insight.Record(body, id)}
-	rec.Keys = keysOf(rec.JSON)
-	switch err := h.c.Store.Create(q.r.Context(), q.user, rec); {
+	rec := store.Record{ID: id, JSON: insight.RecordFor(c, body, id)}
+	rec.Keys = keysOf(c, rec.JSON)
+	switch err := h.c.Store.Create(q.r.Context(), q.space(), rec); {
 	case errors.Is(err, store.ErrExists):
-		h.fail(q, &odata.Error{Status: 409, Code: "nameAlreadyExists", Message: "A used insight with id '" + id + "' already exists.", Target: "id"})
+		h.fail(q, &odata.Error{Status: 409, Code: "nameAlreadyExists", Message: "A " + c.Noun + " with id '" + id + "' already exists.", Target: "id"})
 		return
 	case err != nil:
 		h.storeFailed(q, err)
@@ -46,19 +51,17 @@ func (h *Handler) create(q *request) {
 	h.write(q, http.StatusCreated, JSONContentType, rec.JSON)
 }
 
-// list answers GET .../insights/used with one page.
+// list answers GET .../insights/{collection} with one page.
 func (h *Handler) list(q *request) {
-	opts, err := odata.ParseQuery(q.r.URL.RawQuery, odata.ListOptions...)
+	c := q.route.coll
+	opts, err := odata.ParseQuery(c, q.r.URL.RawQuery, odata.ListOptions...)
 	if err != nil {
 		h.badQuery(q, err)
 		return
 	}
-	sq := store.Query{Order: store.ByAccessed, Asc: opts.Asc, Filter: filterOf(opts.Filter), Top: opts.Top, Token: opts.SkipToken}
-	if opts.OrderBy == odata.LastModified {
-		sq.Order = store.ByModified
-	}
+	sq := store.Query{Order: store.Order(opts.OrderBy), Asc: opts.Asc, Filter: filterOf(opts.Filter), Top: opts.Top, Token: opts.SkipToken}
 	ctx := q.r.Context()
-	page, err := h.c.Store.List(ctx, q.user, sq)
+	page, err := h.c.Store.List(ctx, q.space(), sq)
 	if errors.Is(err, store.ErrBadToken) {
 		h.fail(q, &odata.Error{Status: 400, Code: "invalidRequest", Message: "Invalid $skiptoken: it does not come from a nextLink of this query.", Target: "$skiptoken"})
 		return
@@ -69,9 +72,9 @@ func (h *Handler) list(q *request) {
 	}
 	out := make([]byte, 0, 512*len(page.Records)+256)
 	out = append(out, `{"@odata.context":`...)
-	out = gjson.AppendJSONString(out, odata.ContextURL(q.root, q.display, opts.Select, ""))
+	out = gjson.AppendJSONString(out, odata.ContextURL(q.root, q.display, c.Name, opts.Select, ""))
 	if opts.Count {
-		n, err := h.c.Store.Count(ctx, q.user, sq.Filter)
+		n, err := h.c.Store.Count(ctx, q.space(), sq.Filter)
 		if err != nil {
 			h.storeFailed(q, err)
 			return
@@ -95,14 +98,14 @@ func (h *Handler) list(q *request) {
 	h.write(q, http.StatusOK, JSONContentType, out)
 }
 
-// count answers GET .../insights/used/$count.
+// count answers GET .../insights/{collection}/$count.
 func (h *Handler) count(q *request) {
-	opts, err := odata.ParseQuery(q.r.URL.RawQuery, "$filter")
+	opts, err := odata.ParseQuery(q.route.coll, q.r.URL.RawQuery, "$filter")
 	if err != nil {
 		h.badQuery(q, err)
 		return
 	}
-	n, err := h.c.Store.Count(q.r.Context(), q.user, filterOf(opts.Filter))
+	n, err := h.c.Store.Count(q.r.Context(), q.space(), filterOf(opts.Filter))
 	if err != nil {
 		h.storeFailed(q, err)
 		return
@@ -110,9 +113,9 @@ func (h *Handler) count(q *request) {
 	h.write(q, http.StatusOK, "text/plain;charset=utf-8", strconv.AppendInt(nil, int64(n), 10))
 }
 
-// get answers GET .../insights/used/{id}.
+// get answers GET .../insights/{collection}/{id}.
 func (h *Handler) get(q *request) {
-	opts, err := odata.ParseQuery(q.r.URL.RawQuery, "$select")
+	opts, err := odata.ParseQuery(q.route.coll, q.r.URL.RawQuery, "$select")
 	if err != nil {
 		h.badQuery(q, err)
 		return
@@ -121,7 +124,7 @@ func (h *Handler) get(q *request) {
 	if !ok {
 		return
 	}
-	out := append([]byte(`{"@odata.context":`), gjson.AppendJSONString(nil, odata.ContextURL(q.root, q.display, opts.Select, "/$entity"))...)
+	out := append([]byte(`{"@odata.context":`), gjson.AppendJSONString(nil, odata.ContextURL(q.root, q.display, q.route.coll.Name, opts.Select, "/$entity"))...)
 	sel := appendSelected(nil, rec.JSON, opts.Select)
 	if len(sel) > 2 {
 		out = append(out, ',')
@@ -130,7 +133,7 @@ func (h *Handler) get(q *request) {
 	h.write(q, http.StatusOK, JSONContentType, out)
 }
 
-// patch merges a PATCH body into a record: PATCH .../insights/used/{id}.
+// patch merges a PATCH body into a record: PATCH .../insights/{collection}/{id}.
 func (h *Handler) patch(q *request) {
 	if !h.noQuery(q) {
 		return
@@ -139,25 +142,26 @@ func (h *Handler) patch(q *request) {
 	if !ok {
 		return
 	}
-	if rep := insight.ValidatePatch(body); !rep.Valid() {
+	c := q.route.coll
+	if rep := insight.ValidatePatchFor(c, body); !rep.Valid() {
 		h.invalid(q, rep)
 		return
 	}
 	if id := gjson.GetBytes(body, "id"); id.Exists() && id.Str != q.route.id {
-		h.fail(q, &odata.Error{Status: 400, Code: "invalidRequest", Message: "The id of a used insight cannot be changed.", Target: "id"})
+		h.fail(q, &odata.Error{Status: 400, Code: "invalidRequest", Message: "The id of a " + c.Noun + " cannot be changed.", Target: "id"})
 		return
 	}
 	old, ok := h.load(q)
 	if !ok {
 		return
 	}
-	merged := insight.Merge(old.JSON, body)
-	if rep := insight.Validate(merged); !rep.Valid() {
+	merged := insight.MergeFor(c, old.JSON, body)
+	if rep := insight.ValidateFor(c, merged); !rep.Valid() {
 		h.invalid(q, rep)
 		return
 	}
-	rec := store.Record{ID: q.route.id, JSON: merged, Keys: keysOf(merged)}
-	switch err := h.c.Store.Replace(q.r.Context(), q.user, rec); {
+	rec := store.Record{ID: q.route.id, JSON: merged, Keys: keysOf(c, merged)}
+	switch err := h.c.Store.Replace(q.r.Context(), q.space(), rec); {
 	case errors.Is(err, store.ErrNotFound):
 		h.notFound(q)
 		return
@@ -173,12 +177,12 @@ func (h *Handler) patch(q *request) {
 	h.write(q, http.StatusNoContent, "", nil)
 }
 
-// delete removes a record: DELETE .../insights/used/{id}.
+// delete removes a record: DELETE .../insights/{collection}/{id}.
 func (h *Handler) delete(q *request) {
 	if !h.noQuery(q) {
 		return
 	}
-	switch err := h.c.Store.Delete(q.r.Context(), q.user, q.route.id); {
+	switch err := h.c.Store.Delete(q.r.Context(), q.space(), q.route.id); {
 	case errors.Is(err, store.ErrNotFound):
 		h.notFound(q)
 	case err != nil:
@@ -190,7 +194,7 @@ func (h *Handler) delete(q *request) {
 
 // load reads the record the route names, answering 404 or 503 itself.
 func (h *Handler) load(q *request) (store.Record, bool) {
-	rec, err := h.c.Store.Get(q.r.Context(), q.user, q.route.id)
+	rec, err := h.c.Store.Get(q.r.Context(), q.space(), q.route.id)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		h.notFound(q)
@@ -203,12 +207,12 @@ func (h *Handler) load(q *request) (store.Record, bool) {
 }
 
 func (h *Handler) notFound(q *request) {
-	h.fail(q, &odata.Error{Status: 404, Code: "itemNotFound", Message: "The used insight '" + q.route.id + "' was not found."})
+	h.fail(q, &odata.Error{Status: 404, Code: "itemNotFound", Message: "The " + q.route.coll.Noun + " '" + q.route.id + "' was not found."})
 }
 
 // noQuery rejects $-options on requests that take none.
 func (h *Handler) noQuery(q *request) bool {
-	if _, err := odata.ParseQuery(q.r.URL.RawQuery); err != nil {
+	if _, err := odata.ParseQuery(q.route.coll, q.r.URL.RawQuery); err != nil {
 		h.badQuery(q, err)
 		return false
 	}
@@ -240,7 +244,7 @@ func (h *Handler) invalid(q *request, rep insight.Report) {
 		e.Details = append(e.Details, odata.Detail{Code: p.Code, Message: p.Message, Target: p.Path})
 	}
 	if len(e.Details) > 1 {
-		e.Message = "The used insight is not valid: " + strconv.Itoa(len(e.Details)) + " problems; see details."
+		e.Message = "The " + q.route.coll.Noun + " is not valid: " + strconv.Itoa(len(e.Details)) + " problems; see details."
 		e.Target = ""
 	}
 	h.fail(q, e)
@@ -284,18 +288,55 @@ func (h *Handler) devToken(q *request) {
 	h.write(q, http.StatusOK, JSONContentType, append(out, '}'))
 }
 
-// keysOf derives the order and filter keys of a valid record.
-func keysOf(rec []byte) store.Keys {
-	r := gjson.GetManyBytes(rec, "lastUsed.lastAccessedDateTime", "lastUsed.lastModifiedDateTime",
-		"resourceVisualization.type", "resourceVisualization.containerType", "resourceReference.type")
-	k := store.Keys{Accessed: store.MinTicks, Modified: store.MinTicks, Type: r[2].Str, ContainerType: r[3].Str, ReferenceType: r[4].Str}
-	if t, ok := insight.ParseDateTime(r[0].Str); ok {
-		k.Accessed = ticks(t)
+// keysOf derives the order and filter keys of a valid record of collection c: date-times
+// as ticks (store.MinTicks when absent or null), numbers as store.NumberKey (store.MinNumber
+// when absent), filtered strings as they are ("" when absent or null).
+func keysOf(c *resource.Collection, rec []byte) store.Keys {
+	r := gjson.GetManyBytes(rec, keyPaths[c]...)
+	var k store.Keys
+	for i, o := range c.Orders {
+		k.Orders[i] = orderKey(o.Kind, r[i])
 	}
-	if t, ok := insight.ParseDateTime(r[1].Str); ok {
-		k.Modified = ticks(t)
+	for i := len(c.Orders); i < store.MaxOrders; i++ {
+		k.Orders[i] = store.MinTicks
+	}
+	for i := range c.Filters {
+		k.Fields[i] = r[len(c.Orders)+i].Str
 	}
 	return k
+}
+
+// orderKey is the key of one order value.
+func orderKey(kind resource.Kind, v gjson.Result) int64 {
+	if kind == resource.Number {
+		switch v.Type {
+		case gjson.Number:
+			return store.NumberKey(v.Num)
+		case gjson.String: // stored records hold numbers; kept for records written otherwise
+			if f, ok := insight.ParseNumber(v.Str); ok {
+				return store.NumberKey(f)
+			}
+		}
+		return store.MinNumber
+	}
+	if t, ok := insight.ParseDateTime(v.Str); ok {
+		return ticks(t)
+	}
+	return store.MinTicks
+}
+
+// keyPaths are the JSON paths of each collection's orders, then its filters.
+var keyPaths = map[*resource.Collection][]string{}
+
+func init() {
+	for _, c := range resource.Collections {
+		for _, o := range c.Orders {
+			keyPaths[c] = append(keyPaths[c], o.Path)
+		}
+		for _, f := range c.Filters {
+			keyPaths[c] = append(keyPaths[c], f.Path)
+		}
+	}
 }
 
 // ticks counts 100 ns intervals since 0001-01-01T00:00:00Z, as .NET's DateTime does.
@@ -308,14 +349,7 @@ func filterOf(clauses []odata.Eq) store.Filter {
 	var f store.Filter
 	for _, c := range clauses {
 		v := c.Value
-		switch c.Property {
-		case odata.Type:
-			f.Type = &v
-		case odata.ContainerType:
-			f.ContainerType = &v
-		case odata.ReferenceType:
-			f.ReferenceType = &v
-		}
+		f[c.Filter] = &v
 	}
 	return f
 }

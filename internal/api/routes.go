@@ -8,15 +8,16 @@ import (
 	"github.com/usedinsight/usedinsight/internal/clip"
 	"github.com/usedinsight/usedinsight/internal/insight"
 	"github.com/usedinsight/usedinsight/internal/odata"
+	"github.com/usedinsight/usedinsight/internal/resource"
 )
 
 type routeKind uint8
 
 const (
-	routeCollection routeKind = iota + 1 // .../insights/used
-	routeRef                             // .../insights/used/$ref (the seed's create request line)
-	routeCount                           // .../insights/used/$count
-	routeItem                            // .../insights/used/{id}
+	routeCollection routeKind = iota + 1 // .../insights/{collection}
+	routeRef                             // .../insights/{collection}/$ref (the seed's create request line)
+	routeCount                           // .../insights/{collection}/$count
+	routeItem                            // .../insights/{collection}/{id}
 	routeDevToken                        // /dev/token
 	routeBatch                           // /$batch: JSON batching
 	routeMetadata                        // /$metadata: the CSDL of the served types
@@ -29,6 +30,9 @@ type route struct {
 	user string // the {user} segment, decoded
 	id   string // the {id} segment, decoded
 	base string // the collection's path below the service root, as the client wrote it
+	// coll is the collection the path names: used, trending or shared; nil for the routes
+	// outside /insights.
+	coll *resource.Collection
 }
 
 // versions are the path prefixes that all mean the same API.
@@ -79,10 +83,11 @@ func parsePath(escaped string) (route, string, *odata.Error) {
 	default:
 		return route{}, version, notFound
 	}
-	if segs[0] != "insights" || segs[1] != "used" || len(segs) > 3 {
+	rt.coll = resource.Lookup(segs[1])
+	if segs[0] != "insights" || rt.coll == nil || len(segs) > 3 {
 		return route{}, version, notFound
 	}
-	rt.base += "/insights/used"
+	rt.base += "/insights/" + rt.coll.Name
 	rt.kind = routeCollection
 	if len(segs) == 3 {
 		switch segs[2] {
@@ -141,7 +146,7 @@ func (rt route) allow() string { return strings.Join(append(rt.methods(), http.M
 func (rt route) describe() string {
 	switch rt.kind {
 	case routeItem:
-		return "a used insight"
+		return "a " + rt.coll.Noun
 	case routeCount:
 		return "$count"
 	case routeDevToken:
@@ -151,5 +156,5 @@ func (rt route) describe() string {
 	case routeMetadata:
 		return "$metadata"
 	}
-	return "the used insights collection"
+	return "the " + rt.coll.Noun + "s collection"
 }

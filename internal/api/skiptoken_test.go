@@ -8,6 +8,7 @@ import (
 
 	"github.com/tidwall/gjson"
 	"github.com/usedinsight/usedinsight/internal/kvstore"
+	"github.com/usedinsight/usedinsight/internal/resource"
 	"github.com/usedinsight/usedinsight/internal/store"
 )
 
@@ -31,12 +32,13 @@ func TestSkipToken(t *testing.T) {
 	}
 
 	alicesQuery := store.Query{} // GET .../insights/used: newest accessed first, no filter
+	alice := store.Space{Collection: resource.Used, User: "alice-oid"}
 	// A KV cursor that the Memory KV (like Workers KV) fails on, in a well-formed cursor payload.
 	garbage := []byte("\x19\x00not a cursor")
 	bob := map[string]string{"Authorization": "Bearer " + token(t, map[string]any{"sub": "bob", "oid": "bob-oid", "upn": "bob@contoso.com"})}
 	// The premise: that payload, under the service's own key, reaches KV and fails there. So
 	// the cases below are turned away by the key alone.
-	if w := do(t, h, call{method: "GET", url: "/me/insights/used?$top=2&$skiptoken=" + key.EncodeToken("alice-oid", alicesQuery, garbage)}); w.Code != 503 {
+	if w := do(t, h, call{method: "GET", url: "/me/insights/used?$top=2&$skiptoken=" + key.EncodeToken(alice, alicesQuery, garbage)}); w.Code != 503 {
 		t.Fatalf("garbage cursor under the service's key: %d, want KV's failure (503): %s", w.Code, w.Body)
 	}
 	for _, tt := range []struct {
@@ -45,12 +47,12 @@ func TestSkipToken(t *testing.T) {
 		query  string // more of the request's query
 		header map[string]string
 	}{
-		{"garbage cursor, signed with another key", store.NewTokenKey("not the secret").EncodeToken("alice-oid", alicesQuery, garbage), "", nil},
-		{"garbage cursor, signed with the empty secret's key", store.NewTokenKey("").EncodeToken("alice-oid", alicesQuery, garbage), "", nil},
+		{"garbage cursor, signed with another key", store.NewTokenKey("not the secret").EncodeToken(alice, alicesQuery, garbage), "", nil},
+		{"garbage cursor, signed with the empty secret's key", store.NewTokenKey("").EncodeToken(alice, alicesQuery, garbage), "", nil},
 		{"valid token, other user", tok, "", bob},
 		{"valid token, other order", tok, "&$orderby=LastUsed/LastAccessedDateTime%20asc", nil},
 		{"valid token, other filter", tok, "&$filter=ResourceVisualization/Type%20eq%20'Word'", nil},
-		{"valid token, made with another key", store.NewTokenKey(secret+"x").EncodeToken("alice-oid", alicesQuery, mustDecode(t, key, tok, "alice-oid", alicesQuery)), "", nil},
+		{"valid token, made with another key", store.NewTokenKey(secret+"x").EncodeToken(alice, alicesQuery, mustDecode(t, key, tok, alice, alicesQuery)), "", nil},
 		{"truncated", tok[:len(tok)-3], "", nil},
 		{"garbage", "!@#$", "", nil},
 	} {
@@ -63,11 +65,11 @@ func TestSkipToken(t *testing.T) {
 	}
 }
 
-func mustDecode(t *testing.T, key *store.TokenKey, tok, user string, q store.Query) []byte {
+func mustDecode(t *testing.T, key *store.TokenKey, tok string, sp store.Space, q store.Query) []byte {
 	t.Helper()
-	p, err := key.DecodeToken(tok, user, q)
+	p, err := key.DecodeToken(tok, sp, q)
 	if err != nil {
-		t.Fatalf("the nextLink's token for %s does not decode: %v", user, err)
+		t.Fatalf("the nextLink's token for %+v does not decode: %v", sp, err)
 	}
 	return p
 }

@@ -25,7 +25,7 @@ func FuzzCursor(f *testing.F) {
 	kv := NewMemoryKV()
 	s := New(kv, testKey)
 	for i := range 40 {
-		if err := s.Create(ctx, "alice", record(fmt.Sprintf("r%02d", i), int64(i%7), int64(i), "Word")); err != nil {
+		if err := s.Create(ctx, sp("alice"), record(fmt.Sprintf("r%02d", i), int64(i%7), int64(i), "Word")); err != nil {
 			f.Fatal(err)
 		}
 	}
@@ -34,12 +34,12 @@ func FuzzCursor(f *testing.F) {
 	tok := ""
 	for range 3 {
 		q.Token = tok
-		p, err := s.List(ctx, "alice", q)
+		p, err := s.List(ctx, sp("alice"), q)
 		if err != nil || p.Next == "" {
 			f.Fatalf("List = Next %q, %v", p.Next, err)
 		}
 		tok = p.Next
-		payload, err := testKey.DecodeToken(tok, "alice", q)
+		payload, err := testKey.DecodeToken(tok, sp("alice"), q)
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -66,8 +66,8 @@ func FuzzCursor(f *testing.F) {
 
 		q := store.Query{Top: 3, Token: token}
 		before := kv.Ops()
-		_, err := s.List(ctx, "alice", q)
-		if _, own := testKey.DecodeToken(token, "alice", q); token != "" && own != nil {
+		_, err := s.List(ctx, sp("alice"), q)
+		if _, own := testKey.DecodeToken(token, sp("alice"), q); token != "" && own != nil {
 			if !errors.Is(err, store.ErrBadToken) {
 				t.Fatalf("List with $skiptoken %q = %v, want ErrBadToken", token, err)
 			}
@@ -85,8 +85,8 @@ func FuzzCursor(f *testing.F) {
 				return
 			}
 		}
-		q.Token = testKey.EncodeToken("alice", q, payload)
-		p, err := s.List(ctx, "alice", q)
+		q.Token = testKey.EncodeToken(sp("alice"), q, payload)
+		p, err := s.List(ctx, sp("alice"), q)
 		if err != nil || len(p.Records) > q.Top {
 			t.Fatalf("List from cursor %+v = %d records, %v", c, len(p.Records), err)
 		}

@@ -1,21 +1,22 @@
-// Package kvstore is the store.Store that keeps usedInsight records in Workers KV.
+// Package kvstore is the store.Store that keeps insight records in Workers KV.
 package kvstore
 
-// Costs, in KV operations (see layout.go for the keys):
+// Costs, in KV operations (see layout.go for the keys), where F is the number of index
+// families: 2 per order of the collection (used 4, trending 4, shared 2):
 //
 //	Get      1 get
-//	Create   1 get + 5 puts (4 index keys in parallel, then the primary)
-//	Replace  1 get + 5 puts + 4 deletes (the old version's index keys)
-//	Delete   1 get + 5 deletes (the primary, then 4 index keys)
+//	Create   1 get + F+1 puts (F index keys in parallel, then the primary)
+//	Replace  1 get + F+1 puts + F deletes (the old version's index keys)
+//	Delete   1 get + F+1 deletes (the primary, then F index keys)
 //	List     at most MaxListCalls lists + at most Top gets (in parallel), whatever the number
 //	         of records; an unfiltered page is 1 list + 1 get per record on it
-//	Count    ceil(N/1000) lists without a filter (N: the user's records; 1 when N is 0);
+//	Count    ceil(N/1000) lists without a filter (N: the space's records; 1 when N is 0);
 //	         with one, ceil(N/1000) + ceil(M/1000) lists (M: keys in one index family, N plus
 //	         any stale ones) + 1 get per record that has other than one key in that family
 //	         (only records being written right now, or left half-written by a crash)
 //
 // A Worker invocation may make 1,000 KV operations, so Count with a filter stops working
-// beyond about 500,000 records per user, and without one at about 1,000,000.
+// beyond about 500,000 records per space, and without one at about 1,000,000.
 
 import (
 	"context"
@@ -64,7 +65,7 @@ func New(kv KV, key *store.TokenKey) *Store {
 
 var _ store.Store = (*Store)(nil)
 
-// get reads the primary value of the user's record with the id; ok is false when there is
+// get reads the primary value of the space's record with the id; ok is false when there is
 // none (or, short of a SHA-256 collision never, the key holds another id's record).
 func (s *Store) get(ctx context.Context, l layout, id string) (stored, bool, error) {
 	return s.getKey(ctx, l.primary(store.SortID(id)), id)
@@ -87,8 +88,8 @@ func (s *Store) getKey(ctx context.Context, key, id string) (stored, bool, error
 // The duplicate check is a Get before the Put: KV offers nothing better, so two Creates of the
 // same client-chosen id that run at the same moment may both succeed, the later one winning.
 // Server-assigned ids (random) never meet.
-func (s *Store) Create(ctx context.Context, user string, r store.Record) error {
-	l := userLayout(user)
+func (s *Store) Create(ctx context.Context, sp store.Space, r store.Record) error {
+	l := spaceLayout(sp)
 	key := l.primary(store.SortID(r.ID))
 	_, ok, err := s.kv.Get(ctx, key)
 	if err != nil {
@@ -109,9 +110,9 @@ func (s *Store) write(ctx context.Context, l layout, key string, n stored) error
 	return s.kv.Put(ctx, key, n.encode())
 }
 
-// Get returns the user's record with the id, or store.ErrNotFound.
-func (s *Store) Get(ctx context.Context, user, id string) (store.Record, error) {
-	r, ok, err := s.get(ctx, userLayout(user), id)
+// Get returns the space's record with the id, or store.ErrNotFound.
+func (s *Store) Get(ctx context.Context, sp store.Space, id string) (store.Record, error) {
+	r, ok, err := s.get(ctx, spaceLayout(sp), id)
 	switch {
 	case err != nil:
 		return store.Record{}, err
@@ -121,11 +122,11 @@ func (s *Store) Get(ctx context.Context, user, id string) (store.Record, error) 
 	return r.rec, nil
 }
 
-// Replace overwrites the user's record with r.ID, or returns store.ErrNotFound: the new
+// Replace overwrites the space's record with r.ID, or returns store.ErrNotFound: the new
 // index keys, then the primary, then the old index keys are deleted. A failure to delete them
 // is not reported: the record is replaced, and lists skip the stale keys.
-func (s *Store) Replace(ctx context.Context, user string, r store.Record) error {
-	l := userLayout(user)
+func (s *Store) Replace(ctx context.Context, sp store.Space, r store.Record) error {
+	l := spaceLayout(sp)
 	old, ok, err := s.get(ctx, l, r.ID)
 	switch {
 	case err != nil:
@@ -140,10 +141,10 @@ func (s *Store) Replace(ctx context.Context, user string, r store.Record) error 
 	return nil
 }
 
-// Delete removes the user's record with the id, or returns store.ErrNotFound: the primary
+// Delete removes the space's record with the id, or returns store.ErrNotFound: the primary
 // first (the commit point), then its index keys, whose failure is not reported.
-func (s *Store) Delete(ctx context.Context, user, id string) error {
-	l := userLayout(user)
+func (s *Store) Delete(ctx context.Context, sp store.Space, id string) error {
+	l := spaceLayout(sp)
 	old, ok, err := s.get(ctx, l, id)
 	switch {
 	case err != nil:
@@ -191,7 +192,7 @@ func decodeCursor(b []byte) (cursor, bool) {
 	return cursor{limit: int(limit), after: string(b[:size]), kv: string(b[size:])}, true
 }
 
-// List returns one page of the user's records that pass q.Filter, in q's order.
+// List returns one page of the space's records that pass q.Filter, in q's order.
 //
 // It walks the index family of q's order and direction from the token's position: keys whose
 // names fail the filter's hashes are passed over without a read; each other key (a
@@ -200,8 +201,11 @@ func decodeCursor(b []byte) (cursor, bool) {
 // or MaxListCalls List calls, whichever comes first, so it may be short (stale keys, a
 // selective filter) and still have a Next. A page's List calls begin with a limit of Top (100
 // at least with a filter, where most keys may fail) and grow fourfold up to 1,000.
-func (s *Store) List(ctx context.Context, user string, q store.Query) (store.Page, error) {
-	l := userLayout(user)
+func (s *Store) List(ctx context.Context, sp store.Space, q store.Query) (store.Page, error) {
+	if int(q.Order) >= len(sp.Collection.Orders) {
+		return store.Page{}, store.ErrBadQuery
+	}
+	l := spaceLayout(sp)
 	fam := familyOf(q.Order, q.Asc)
 	prefix := l.familyPrefix(fam)
 	nf, filtered := nameFilterOf(q.Filter)
@@ -212,7 +216,7 @@ func (s *Store) List(ctx context.Context, user string, q store.Query) (store.Pag
 	}
 	at := cursor{limit: start}
 	if q.Token != "" {
-		payload, err := s.tokens.DecodeToken(q.Token, user, q)
+		payload, err := s.tokens.DecodeToken(q.Token, sp, q)
 		if err != nil {
 			return store.Page{}, err
 		}
@@ -291,22 +295,22 @@ func (s *Store) List(ctx context.Context, user string, q store.Query) (store.Pag
 		}
 	}
 	if more {
-		p.Next = s.tokens.EncodeToken(user, q, at.encode())
+		p.Next = s.tokens.EncodeToken(sp, q, at.encode())
 	}
 	return p, nil
 }
 
-// Count returns how many of the user's records pass the filter.
+// Count returns how many of the space's records pass the filter.
 //
 // Records are the primary keys: a record is counted once it is committed and not after it
 // is deleted, whatever index keys a crash left. With a filter, the field hashes come from the
-// accessed-ascending index key names; a record with exactly one key there has exactly its
+// index key names of the first order, ascending; a record with exactly one key there has exactly its
 // current version's (writers never delete the current version's keys), so its hashes are
 // trusted, as a 64-bit hash may be; a record with none or several is read.
-func (s *Store) Count(ctx context.Context, user string, f store.Filter) (int, error) {
-	l := userLayout(user)
+func (s *Store) Count(ctx context.Context, sp store.Space, f store.Filter) (int, error) {
+	l := spaceLayout(sp)
 	nf, filtered := nameFilterOf(f)
-	live := make(map[string]bool) // SortIDs of the user's records
+	live := make(map[string]bool) // SortIDs of the space's records
 	n := 0
 	err := s.listAll(ctx, l.primaryPrefix(), func(key string) {
 		if filtered {
@@ -323,7 +327,7 @@ func (s *Store) Count(ctx context.Context, user string, f store.Filter) (int, er
 		hashes string
 	}
 	index := make(map[string]seen, len(live))
-	prefix := l.familyPrefix(accessedAsc)
+	prefix := l.familyPrefix(ascFamily)
 	err = s.listAll(ctx, prefix, func(key string) {
 		if k, ok := parseIndex(prefix, key); ok && live[k.sortID] {
 			e := index[k.sortID]

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/usedinsight/usedinsight/internal/resource"
 	"github.com/usedinsight/usedinsight/internal/store"
 	"github.com/usedinsight/usedinsight/internal/store/storetest"
 )
@@ -27,11 +28,30 @@ func TestConformance(t *testing.T) {
 
 func str(s string) *string { return &s }
 
+// coll is the collection the tests' spaces are of; forEach sets it.
+var coll = resource.Used
+
+// sp is the user's space of coll.
+func sp(user string) store.Space { return store.Space{Collection: coll, User: user} }
+
+// forEach runs fn as a subtest for each collection, with coll set to it.
+func forEach(t *testing.T, fn func(t *testing.T)) {
+	t.Helper()
+	defer func() { coll = resource.Used }()
+	for _, c := range resource.Collections {
+		coll = c
+		t.Run(c.Name, fn)
+	}
+}
+
+// families is the number of index families of coll.
+func families() int { return 2 * len(coll.Orders) }
+
 func record(id string, accessed, modified int64, typ string) store.Record {
 	return store.Record{
 		ID:   id,
 		JSON: fmt.Appendf(nil, `{"id":%q}`, id),
-		Keys: store.Keys{Accessed: accessed, Modified: modified, Type: typ, ContainerType: "Site", ReferenceType: "microsoft.graph.driveItem"},
+		Keys: store.Keys{Orders: [2]int64{accessed, modified}, Fields: [3]string{typ, "Site", "microsoft.graph.driveItem"}},
 	}
 }
 
@@ -58,7 +78,7 @@ func TestLayout(t *testing.T) {
 	kv := NewMemoryKV()
 	s := New(kv, testKey)
 	r := record("x-1", 1, store.MinTicks, "Word")
-	if err := s.Create(ctx, "alice", r); err != nil {
+	if err := s.Create(ctx, sp("alice"), r); err != nil {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256([]byte("usedinsight user\x00alice"))
@@ -100,14 +120,16 @@ func TestLayout(t *testing.T) {
 	}
 }
 
-func TestKeyLength(t *testing.T) {
+func TestKeyLength(t *testing.T) { forEach(t, testKeyLength) }
+
+func testKeyLength(t *testing.T) {
 	kv := NewMemoryKV()
 	s := New(kv, testKey)
 	a := strings.Repeat("a", 512)
 	for i, id := range []string{a, strings.Repeat("~", 512), a[:384], a[:383] + "~", a[:384] + "x"} {
 		r := record(id, int64(i), -1, strings.Repeat("T", 4096))
-		r.Keys.ContainerType, r.Keys.ReferenceType = strings.Repeat("ü", 2048), strings.Repeat("r", 4096)
-		if err := s.Create(context.Background(), strings.Repeat("x", 1000), r); err != nil {
+		r.Keys.Fields[1], r.Keys.Fields[2] = strings.Repeat("ü", 2048), strings.Repeat("r", 4096)
+		if err := s.Create(context.Background(), sp(strings.Repeat("x", 1000)), r); err != nil {
 			t.Fatalf("Create(%d-char id): %v", len(id), err)
 		}
 	}
@@ -121,28 +143,30 @@ func TestKeyLength(t *testing.T) {
 }
 
 // TestOps checks what each operation costs in KV operations.
-func TestOps(t *testing.T) {
+func TestOps(t *testing.T) { forEach(t, testOps) }
+
+func testOps(t *testing.T) {
 	tests := []struct {
 		desc string
 		op   func(s *Store) error
 		want Ops
 	}{
-		{"Create", func(s *Store) error { return s.Create(ctx, "alice", record("new", 1, 1, "Word")) }, Ops{Gets: 1, Puts: 5}},
-		{"Create existing", func(s *Store) error { return s.Create(ctx, "alice", record("x", 1, 1, "")) }, Ops{Gets: 1}},
-		{"Get", func(s *Store) error { _, err := s.Get(ctx, "alice", "x"); return err }, Ops{Gets: 1}},
-		{"Get missing", func(s *Store) error { _, err := s.Get(ctx, "alice", "y"); return err }, Ops{Gets: 1}},
-		{"Replace", func(s *Store) error { return s.Replace(ctx, "alice", record("x", 9, 9, "Excel")) }, Ops{Gets: 1, Puts: 5, Deletes: 4}},
-		{"Replace missing", func(s *Store) error { return s.Replace(ctx, "alice", record("y", 9, 9, "")) }, Ops{Gets: 1}},
-		{"Delete", func(s *Store) error { return s.Delete(ctx, "alice", "x") }, Ops{Gets: 1, Deletes: 5}},
-		{"Delete missing", func(s *Store) error { return s.Delete(ctx, "alice", "y") }, Ops{Gets: 1}},
-		{"Count", func(s *Store) error { _, err := s.Count(ctx, "alice", store.Filter{}); return err }, Ops{Lists: 1, Listed: 1}},
-		{"Count filtered", func(s *Store) error { _, err := s.Count(ctx, "alice", store.Filter{Type: str("word")}); return err }, Ops{Lists: 2, Listed: 2}},
-		{"Count filtered, no records", func(s *Store) error { _, err := s.Count(ctx, "bob", store.Filter{Type: str("word")}); return err }, Ops{Lists: 1}},
+		{"Create", func(s *Store) error { return s.Create(ctx, sp("alice"), record("new", 1, 1, "Word")) }, Ops{Gets: 1, Puts: families() + 1}},
+		{"Create existing", func(s *Store) error { return s.Create(ctx, sp("alice"), record("x", 1, 1, "")) }, Ops{Gets: 1}},
+		{"Get", func(s *Store) error { _, err := s.Get(ctx, sp("alice"), "x"); return err }, Ops{Gets: 1}},
+		{"Get missing", func(s *Store) error { _, err := s.Get(ctx, sp("alice"), "y"); return err }, Ops{Gets: 1}},
+		{"Replace", func(s *Store) error { return s.Replace(ctx, sp("alice"), record("x", 9, 9, "Excel")) }, Ops{Gets: 1, Puts: families() + 1, Deletes: families()}},
+		{"Replace missing", func(s *Store) error { return s.Replace(ctx, sp("alice"), record("y", 9, 9, "")) }, Ops{Gets: 1}},
+		{"Delete", func(s *Store) error { return s.Delete(ctx, sp("alice"), "x") }, Ops{Gets: 1, Deletes: families() + 1}},
+		{"Delete missing", func(s *Store) error { return s.Delete(ctx, sp("alice"), "y") }, Ops{Gets: 1}},
+		{"Count", func(s *Store) error { _, err := s.Count(ctx, sp("alice"), store.Filter{}); return err }, Ops{Lists: 1, Listed: 1}},
+		{"Count filtered", func(s *Store) error { _, err := s.Count(ctx, sp("alice"), store.Filter{0: str("word")}); return err }, Ops{Lists: 2, Listed: 2}},
+		{"Count filtered, no records", func(s *Store) error { _, err := s.Count(ctx, sp("bob"), store.Filter{0: str("word")}); return err }, Ops{Lists: 1}},
 	}
 	for _, tt := range tests {
 		kv := NewMemoryKV()
 		s := New(kv, testKey)
-		if err := s.Create(ctx, "alice", record("x", 1, 1, "Word")); err != nil {
+		if err := s.Create(ctx, sp("alice"), record("x", 1, 1, "Word")); err != nil {
 			t.Fatal(err)
 		}
 		before := kv.Ops()
@@ -166,7 +190,7 @@ func fill(tb testing.TB, n int) (*Store, *MemoryKV) {
 		if i%10 == 0 {
 			typ = "Word"
 		}
-		if err := s.Create(ctx, "alice", record(fmt.Sprintf("r%05d", i), int64(i%97), int64(i), typ)); err != nil {
+		if err := s.Create(ctx, sp("alice"), record(fmt.Sprintf("r%05d", i), int64(i%97), int64(i), typ)); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -175,7 +199,9 @@ func fill(tb testing.TB, n int) (*Store, *MemoryKV) {
 
 // TestListCost checks that a page costs the same whether the user has 50 records or 5,000,
 // and what Count costs.
-func TestListCost(t *testing.T) {
+func TestListCost(t *testing.T) { forEach(t, testListCost) }
+
+func testListCost(t *testing.T) {
 	type cost struct{ first, second, filtered, count, countFiltered Ops }
 	costs := map[int]cost{}
 	for _, n := range []int{50, 5000} {
@@ -190,22 +216,22 @@ func TestListCost(t *testing.T) {
 		}
 		var c cost
 		var p store.Page
-		c.first = measure(func() (err error) { p, err = s.List(ctx, "alice", store.Query{Top: 25}); return err })
+		c.first = measure(func() (err error) { p, err = s.List(ctx, sp("alice"), store.Query{Top: 25}); return err })
 		if len(p.Records) != 25 || p.Next == "" {
 			t.Fatalf("n=%d: first page has %d records, Next %q", n, len(p.Records), p.Next)
 		}
-		c.second = measure(func() (err error) { p, err = s.List(ctx, "alice", store.Query{Top: 25, Token: p.Next}); return err })
+		c.second = measure(func() (err error) { p, err = s.List(ctx, sp("alice"), store.Query{Top: 25, Token: p.Next}); return err })
 		if len(p.Records) != 25 {
 			t.Fatalf("n=%d: second page has %d records", n, len(p.Records))
 		}
 		c.filtered = measure(func() (err error) {
-			_, err = s.List(ctx, "alice", store.Query{Top: 25, Filter: store.Filter{Type: str("word")}})
+			_, err = s.List(ctx, sp("alice"), store.Query{Top: 25, Filter: store.Filter{0: str("word")}})
 			return err
 		})
 		var count, countWord int
-		c.count = measure(func() (err error) { count, err = s.Count(ctx, "alice", store.Filter{}); return err })
+		c.count = measure(func() (err error) { count, err = s.Count(ctx, sp("alice"), store.Filter{}); return err })
 		c.countFiltered = measure(func() (err error) {
-			countWord, err = s.Count(ctx, "alice", store.Filter{Type: str("WORD")})
+			countWord, err = s.Count(ctx, sp("alice"), store.Filter{0: str("WORD")})
 			return err
 		})
 		if count != n || countWord != n/10 {
@@ -236,17 +262,22 @@ func TestListCost(t *testing.T) {
 }
 
 // TestFilteredWalk walks a selective filter over more keys than one List answer holds.
-func TestFilteredWalk(t *testing.T) {
+func TestFilteredWalk(t *testing.T) { forEach(t, testFilteredWalk) }
+
+func testFilteredWalk(t *testing.T) {
 	s, _ := fill(t, 5000)
 	for _, q := range []store.Query{
-		{Top: 7, Filter: store.Filter{Type: str("word")}},
-		{Top: 999, Filter: store.Filter{Type: str("word")}, Order: store.ByModified, Asc: true},
-		{Top: 3, Filter: store.Filter{Type: str("pdf")}},
+		{Top: 7, Filter: store.Filter{0: str("word")}},
+		{Top: 999, Filter: store.Filter{0: str("word")}, Order: 1, Asc: true},
+		{Top: 3, Filter: store.Filter{0: str("pdf")}},
 	} {
+		if int(q.Order) >= len(coll.Orders) {
+			continue
+		}
 		var got []string
 		pages := 0
 		for {
-			p, err := s.List(ctx, "alice", q)
+			p, err := s.List(ctx, sp("alice"), q)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -260,7 +291,7 @@ func TestFilteredWalk(t *testing.T) {
 			q.Token = p.Next
 		}
 		var want []string
-		if *q.Filter.Type == "word" {
+		if *q.Filter[0] == "word" {
 			for i := 0; i < 5000; i += 10 {
 				want = append(want, fmt.Sprintf("r%05d", i))
 			}
@@ -270,7 +301,7 @@ func TestFilteredWalk(t *testing.T) {
 		if !slices.Equal(sorted, want) {
 			t.Errorf("%+v: %d records in %d pages, want %d, each once", q.Filter, len(got), pages, len(want))
 		}
-		if q.Order == store.ByModified && !slices.Equal(got, want) { // modified = index, ascending
+		if q.Order == 1 && !slices.Equal(got, want) { // modified = index, ascending
 			t.Errorf("%+v: not in modified order", q.Filter)
 		}
 	}
@@ -310,7 +341,9 @@ func isPrimary(key string) bool { return strings.Contains(key[2:], "/r/") }
 
 // TestCrashes interrupts writes between their KV operations and checks that every list
 // order, Get and Count still see each record once, in its old or its new version.
-func TestCrashes(t *testing.T) {
+func TestCrashes(t *testing.T) { forEach(t, testCrashes) }
+
+func testCrashes(t *testing.T) {
 	type want struct {
 		ids      []string // in accessed-desc order
 		accessed int64    // of x, when listed
@@ -326,40 +359,40 @@ func TestCrashes(t *testing.T) {
 		{
 			desc:    "Create dies before its primary",
 			fail:    func(op, key string) bool { return op == "put" && isPrimary(key) },
-			op:      func(s store.Store) error { return s.Create(ctx, "alice", record("y", 50, 50, "Word")) },
+			op:      func(s store.Store) error { return s.Create(ctx, sp("alice"), record("y", 50, 50, "Word")) },
 			wantErr: true,
 			want:    want{[]string{"b", "x", "a"}, 20, 1},
 		},
 		{
 			desc:    "Create dies at its index keys",
 			fail:    func(op, key string) bool { return op == "put" && !isPrimary(key) && strings.Contains(key, "/y!") },
-			op:      func(s store.Store) error { return s.Create(ctx, "alice", record("y", 50, 50, "Word")) },
+			op:      func(s store.Store) error { return s.Create(ctx, sp("alice"), record("y", 50, 50, "Word")) },
 			wantErr: true,
 			want:    want{[]string{"b", "x", "a"}, 20, 1},
 		},
 		{
 			desc:    "Replace dies before its primary",
 			fail:    func(op, key string) bool { return op == "put" && isPrimary(key) },
-			op:      func(s store.Store) error { return s.Replace(ctx, "alice", record("x", 5, 5, "Excel")) },
+			op:      func(s store.Store) error { return s.Replace(ctx, sp("alice"), record("x", 5, 5, "Excel")) },
 			wantErr: true,
 			want:    want{[]string{"b", "x", "a"}, 20, 1},
 		},
 		{
 			desc: "Replace dies before removing the old index keys",
 			fail: func(op, key string) bool { return op == "delete" },
-			op:   func(s store.Store) error { return s.Replace(ctx, "alice", record("x", 5, 5, "Excel")) },
+			op:   func(s store.Store) error { return s.Replace(ctx, sp("alice"), record("x", 5, 5, "Excel")) },
 			want: want{[]string{"b", "a", "x"}, 5, 0},
 		},
 		{
 			desc: "Replace to the same keys dies before removing the old index keys",
 			fail: func(op, key string) bool { return op == "delete" },
-			op:   func(s store.Store) error { return s.Replace(ctx, "alice", record("x", 20, 20, "Word")) },
+			op:   func(s store.Store) error { return s.Replace(ctx, sp("alice"), record("x", 20, 20, "Word")) },
 			want: want{[]string{"b", "x", "a"}, 20, 1},
 		},
 		{
 			desc: "Delete dies before removing the index keys",
 			fail: func(op, key string) bool { return op == "delete" && !isPrimary(key) },
-			op:   func(s store.Store) error { return s.Delete(ctx, "alice", "x") },
+			op:   func(s store.Store) error { return s.Delete(ctx, sp("alice"), "x") },
 			want: want{[]string{"b", "a"}, 0, 0},
 		},
 	}
@@ -368,7 +401,7 @@ func TestCrashes(t *testing.T) {
 		failing := false
 		s := New(faultKV{mem, func(op, key string) bool { return failing && tt.fail(op, key) }}, testKey)
 		for _, r := range []store.Record{record("a", 10, 10, "Excel"), record("x", 20, 20, "Word"), record("b", 30, 30, "Pdf")} {
-			if err := s.Create(ctx, "alice", r); err != nil {
+			if err := s.Create(ctx, sp("alice"), r); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -384,13 +417,13 @@ func TestCrashes(t *testing.T) {
 // checkView checks alice's records in every order, one by one and all at once, and counts.
 func checkView(t *testing.T, desc string, s store.Store, want []string, xAccessed int64, word int) {
 	t.Helper()
-	for _, o := range []store.Order{store.ByAccessed, store.ByModified} {
+	for o := range store.Order(len(coll.Orders)) {
 		for _, asc := range []bool{false, true} {
 			for _, top := range []int{1, 10} {
 				var got []store.Record
 				q := store.Query{Order: o, Asc: asc, Top: top}
 				for {
-					p, err := s.List(ctx, "alice", q)
+					p, err := s.List(ctx, sp("alice"), q)
 					if err != nil {
 						t.Fatalf("%s: %v", desc, err)
 					}
@@ -408,8 +441,8 @@ func checkView(t *testing.T, desc string, s store.Store, want []string, xAccesse
 					t.Errorf("%s: order %d asc %v top %d lists %v, want %v", desc, o, asc, top, ids(got), w)
 				}
 				for _, r := range got {
-					if r.ID == "x" && r.Keys.Accessed != xAccessed {
-						t.Errorf("%s: lists x with accessed %d, want %d", desc, r.Keys.Accessed, xAccessed)
+					if r.ID == "x" && r.Keys.Orders[0] != xAccessed {
+						t.Errorf("%s: lists x with accessed %d, want %d", desc, r.Keys.Orders[0], xAccessed)
 					}
 				}
 			}
@@ -418,13 +451,13 @@ func checkView(t *testing.T, desc string, s store.Store, want []string, xAccesse
 	for _, tt := range []struct {
 		f    store.Filter
 		want int
-	}{{store.Filter{}, len(want)}, {store.Filter{Type: str("word")}, word}} {
-		if n, err := s.Count(ctx, "alice", tt.f); n != tt.want || err != nil {
+	}{{store.Filter{}, len(want)}, {store.Filter{0: str("word")}, word}} {
+		if n, err := s.Count(ctx, sp("alice"), tt.f); n != tt.want || err != nil {
 			t.Errorf("%s: Count(%+v) = %d, %v; want %d", desc, tt.f, n, err, tt.want)
 		}
 	}
 	for _, id := range []string{"a", "b", "x", "y", "ghost"} {
-		_, err := s.Get(ctx, "alice", id)
+		_, err := s.Get(ctx, sp("alice"), id)
 		if inList := slices.Contains(want, id); inList != (err == nil) {
 			t.Errorf("%s: Get(%s) = %v, but listed: %v", desc, id, err, inList)
 		}
@@ -432,8 +465,10 @@ func checkView(t *testing.T, desc string, s store.Store, want []string, xAccesse
 }
 
 // TestStaleKeys writes and removes keys behind the store's back.
-func TestStaleKeys(t *testing.T) {
-	l := userLayout("alice")
+func TestStaleKeys(t *testing.T) { forEach(t, testStaleKeys) }
+
+func testStaleKeys(t *testing.T) {
+	l := spaceLayout(sp("alice"))
 	tests := []struct {
 		desc string
 		edit func(kv *MemoryKV) error
@@ -442,7 +477,7 @@ func TestStaleKeys(t *testing.T) {
 	}{
 		{"primary deleted", func(kv *MemoryKV) error { return kv.Delete(ctx, l.primary("x")) }, []string{"b", "a"}, 0},
 		{"index key with other ticks", func(kv *MemoryKV) error {
-			return kv.Put(ctx, l.index(accessedDesc, stored{record("x", 99, 20, "Word"), "AAAAAAAA"}), nil)
+			return kv.Put(ctx, l.index(0, stored{record("x", 99, 20, "Word"), "AAAAAAAA"}), nil)
 		}, []string{"b", "x", "a"}, 1},
 		{"index keys of another nonce", func(kv *MemoryKV) error {
 			for _, k := range l.indexes(stored{record("x", 20, 20, "Word"), "AAAAAAAA"}) {
@@ -469,7 +504,7 @@ func TestStaleKeys(t *testing.T) {
 			return nil
 		}, []string{"b", "x", "a"}, 1},
 		{"foreign keys under the prefixes", func(kv *MemoryKV) error {
-			for _, k := range []string{l.familyPrefix(accessedDesc) + "junk", l.familyPrefix(accessedAsc) + "0", l.prefix + "zz"} {
+			for _, k := range []string{l.familyPrefix(0) + "junk", l.familyPrefix(1) + "0", l.prefix + "zz"} {
 				if err := kv.Put(ctx, k, []byte("junk")); err != nil {
 					return err
 				}
@@ -481,7 +516,7 @@ func TestStaleKeys(t *testing.T) {
 		kv := NewMemoryKV()
 		s := New(kv, testKey)
 		for _, r := range []store.Record{record("a", 10, 10, "Excel"), record("x", 20, 20, "Word"), record("b", 30, 30, "Pdf")} {
-			if err := s.Create(ctx, "alice", r); err != nil {
+			if err := s.Create(ctx, sp("alice"), r); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -493,41 +528,47 @@ func TestStaleKeys(t *testing.T) {
 }
 
 // TestStaleKeysShortenPages checks that a page over stale keys is short but leads on.
-func TestStaleKeysShortenPages(t *testing.T) {
+func TestStaleKeysShortenPages(t *testing.T) { forEach(t, testStaleKeysShortenPages) }
+
+func testStaleKeysShortenPages(t *testing.T) {
 	s, kv := fill(t, 10)
-	l := userLayout("alice")
+	l := spaceLayout(sp("alice"))
 	for i := range 5 { // the five most recently accessed records lose their primaries
 		if err := kv.Delete(ctx, l.primary(fmt.Sprintf("r%05d", 9-i))); err != nil {
 			t.Fatal(err)
 		}
 	}
-	p, err := s.List(ctx, "alice", store.Query{Top: 5})
+	p, err := s.List(ctx, sp("alice"), store.Query{Top: 5})
 	if err != nil || len(p.Records) != 0 || p.Next == "" {
 		t.Fatalf("first page: %d records, Next %q, %v; want none and a Next", len(p.Records), p.Next, err)
 	}
-	p, err = s.List(ctx, "alice", store.Query{Top: 5, Token: p.Next})
+	p, err = s.List(ctx, sp("alice"), store.Query{Top: 5, Token: p.Next})
 	if want := []string{"r00004", "r00003", "r00002", "r00001", "r00000"}; err != nil || !slices.Equal(ids(p.Records), want) {
 		t.Errorf("second page: %v, %v; want %v", ids(p.Records), err, want)
 	}
 }
 
 // TestHashCollisions checks that lists stay exact when every field value has one hash.
-func TestHashCollisions(t *testing.T) {
+func TestHashCollisions(t *testing.T) { forEach(t, testHashCollisions) }
+
+func testHashCollisions(t *testing.T) {
 	saved := fieldHash
 	defer func() { fieldHash = saved }()
 	fieldHash = func(string) string { return "AAAAAAAAAAA" }
 	s, _ := fill(t, 30)
-	p, err := s.List(ctx, "alice", store.Query{Top: 999, Filter: store.Filter{Type: str("word")}})
+	p, err := s.List(ctx, sp("alice"), store.Query{Top: 999, Filter: store.Filter{0: str("word")}})
 	if want := []string{"r00020", "r00010", "r00000"}; err != nil || !slices.Equal(ids(p.Records), want) {
 		t.Errorf("List(word) = %v, %v; want %v", ids(p.Records), err, want)
 	}
 }
 
-func TestKVFailure(t *testing.T) {
+func TestKVFailure(t *testing.T) { forEach(t, testKVFailure) }
+
+func testKVFailure(t *testing.T) {
 	down := errors.New("KV GET failed: 503 Service Unavailable")
 	kv := NewMemoryKV()
 	s := New(kv, testKey)
-	if err := s.Create(ctx, "alice", record("x", 1, 1, "Word")); err != nil {
+	if err := s.Create(ctx, sp("alice"), record("x", 1, 1, "Word")); err != nil {
 		t.Fatal(err)
 	}
 	kv.Fail(down)
@@ -535,19 +576,19 @@ func TestKVFailure(t *testing.T) {
 		desc string
 		err  error
 	}{
-		{"Create", s.Create(ctx, "alice", record("y", 1, 1, ""))},
-		{"Get", func() error { _, err := s.Get(ctx, "alice", "x"); return err }()},
-		{"Replace", s.Replace(ctx, "alice", record("x", 2, 2, ""))},
-		{"Delete", s.Delete(ctx, "alice", "x")},
-		{"List", func() error { _, err := s.List(ctx, "alice", store.Query{Top: 5}); return err }()},
-		{"Count", func() error { _, err := s.Count(ctx, "alice", store.Filter{}); return err }()},
+		{"Create", s.Create(ctx, sp("alice"), record("y", 1, 1, ""))},
+		{"Get", func() error { _, err := s.Get(ctx, sp("alice"), "x"); return err }()},
+		{"Replace", s.Replace(ctx, sp("alice"), record("x", 2, 2, ""))},
+		{"Delete", s.Delete(ctx, sp("alice"), "x")},
+		{"List", func() error { _, err := s.List(ctx, sp("alice"), store.Query{Top: 5}); return err }()},
+		{"Count", func() error { _, err := s.Count(ctx, sp("alice"), store.Filter{}); return err }()},
 	} {
 		if !errors.Is(tt.err, down) {
 			t.Errorf("%s with KV down: %v, want the KV's error", tt.desc, tt.err)
 		}
 	}
 	kv.Fail(nil)
-	if _, err := s.Get(ctx, "alice", "x"); err != nil {
+	if _, err := s.Get(ctx, sp("alice"), "x"); err != nil {
 		t.Errorf("Get after KV recovered: %v", err)
 	}
 }
@@ -572,10 +613,10 @@ func TestCorruptValue(t *testing.T) {
 	}
 	kv := NewMemoryKV()
 	s := New(kv, testKey)
-	if err := kv.Put(ctx, userLayout("alice").primary("x"), []byte("garbage")); err != nil {
+	if err := kv.Put(ctx, spaceLayout(sp("alice")).primary("x"), []byte("garbage")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Get(ctx, "alice", "x"); err == nil || errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Get(ctx, sp("alice"), "x"); err == nil || errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Get of a corrupt value = %v, want a storage error", err)
 	}
 }
@@ -707,7 +748,7 @@ func BenchmarkList(b *testing.B) {
 			s, _ := fill(b, n)
 			b.ReportAllocs()
 			for b.Loop() {
-				p, err := s.List(ctx, "alice", store.Query{Top: 25})
+				p, err := s.List(ctx, sp("alice"), store.Query{Top: 25})
 				if err != nil || len(p.Records) != 25 {
 					b.Fatalf("List = %d records, %v", len(p.Records), err)
 				}
@@ -717,16 +758,78 @@ func BenchmarkList(b *testing.B) {
 	// A next page: its $skiptoken is checked and decoded.
 	b.Run("records=5000/top=25/page=2", func(b *testing.B) {
 		s, _ := fill(b, 5000)
-		first, err := s.List(ctx, "alice", store.Query{Top: 25})
+		first, err := s.List(ctx, sp("alice"), store.Query{Top: 25})
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.ReportAllocs()
 		for b.Loop() {
-			p, err := s.List(ctx, "alice", store.Query{Top: 25, Token: first.Next})
+			p, err := s.List(ctx, sp("alice"), store.Query{Top: 25, Token: first.Next})
 			if err != nil || len(p.Records) != 25 {
 				b.Fatalf("List = %d records, %v", len(p.Records), err)
 			}
 		}
 	})
+}
+
+// TestSchemes: every collection has its own key space, with one family per order and
+// direction; used's is the one its stored data has.
+func TestSchemes(t *testing.T) {
+	tags := map[string]string{}
+	for _, c := range resource.Collections {
+		sc, ok := schemes[c.Name]
+		if !ok {
+			t.Fatalf("collection %s has no key space", c.Name)
+		}
+		if other, dup := tags[sc.tag]; dup || len(sc.tag) != 1 {
+			t.Errorf("collection %s has key space %q (also %q's)", c.Name, sc.tag, other)
+		}
+		tags[sc.tag] = c.Name
+		if len(sc.families) != 2*len(c.Orders) || len(c.Orders) > store.MaxOrders || len(c.Filters) > resource.MaxFilters {
+			t.Errorf("collection %s: %d families for %d orders, %d filters", c.Name, len(sc.families), len(c.Orders), len(c.Filters))
+		}
+		seen := map[string]bool{"r": true}
+		for _, f := range sc.families {
+			if len(f) != 2 || seen[f] {
+				t.Errorf("collection %s: family tag %q is not two letters, or repeats", c.Name, f)
+			}
+			seen[f] = true
+		}
+	}
+	if sc := schemes["used"]; sc.tag != "u" || !slices.Equal(sc.families, []string{"ad", "aa", "md", "ma"}) {
+		t.Errorf("used's key space changed: %+v", sc)
+	}
+}
+
+// TestLayoutOfEachCollection: a record's keys are under its collection's prefix, one per
+// family, with the order keys and field hashes of layout.go.
+func TestLayoutOfEachCollection(t *testing.T) {
+	for _, tt := range []struct {
+		c    *resource.Collection
+		want []string // key names after the user's prefix, in byte order, without the tails
+	}{
+		{resource.Used, []string{"aa/8000000000000001/x-1", "ad/7ffffffffffffffe/x-1", "ma/8000000000000002/x-1", "md/7ffffffffffffffd/x-1", "r/x-1"}},
+		{resource.TrendingItems, []string{"ma/8000000000000002/x-1", "md/7ffffffffffffffd/x-1", "r/x-1", "wa/8000000000000001/x-1", "wd/7ffffffffffffffe/x-1"}},
+		{resource.Shared, []string{"r/x-1", "sa/8000000000000001/x-1", "sd/7ffffffffffffffe/x-1"}},
+	} {
+		kv := NewMemoryKV()
+		s := New(kv, testKey)
+		if err := s.Create(ctx, store.Space{Collection: tt.c, User: "alice"}, record("x-1", 1, 2, "Word")); err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256([]byte("usedinsight user\x00alice"))
+		u := schemes[tt.c.Name].tag + "/" + base64.RawURLEncoding.EncodeToString(sum[:16]) + "/"
+		var got []string
+		for _, k := range allKeys(t, kv) {
+			rest, ok := strings.CutPrefix(k, u)
+			if !ok {
+				t.Errorf("%s: key %q is not under %q", tt.c.Name, k, u)
+			}
+			rest, _, _ = strings.Cut(rest, "!")
+			got = append(got, rest)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: keys %q, want %q", tt.c.Name, got, tt.want)
+		}
+	}
 }

@@ -4,31 +4,43 @@ package kvstore
 // ascending byte order only, so every fact the store needs lives in a key NAME or in a value
 // that exactly one record owns; nothing is ever read, modified and written back.
 //
-// Per user, under a prefix derived from the user name (names are arbitrary strings):
+// Per collection and user, under a prefix derived from the user name (names are arbitrary
+// strings):
 //
-//	u/<U>/r/<sid>                            primary: the record (value below); the truth
-//	u/<U>/<fam>/<t>/<sid>!<nonce><ht><hc><hr> index: one per order and direction; value "1"
+//	<c>/<U>/r/<sid>                            primary: the record (value below); the truth
+//	<c>/<U>/<fam>/<t>/<sid>!<nonce><h0><h1><h2> index: one per order and direction; value "1"
 //
+//	<c>     the collection's key space: u (used; its keys predate the others), t (trending),
+//	        s (shared)
 //	<U>     22 chars: base64url of the first 16 bytes of SHA-256("usedinsight user\x00" + user)
 //	<sid>   store.SortID(id): the id itself for ids of at most 384 characters, otherwise a
 //	        prefix, "+" and a hash; at most 417 bytes of A-Z a-z 0-9 - _ . ~ +
-//	<fam>   ad, aa, md, ma: lastAccessed desc/asc, lastModified desc/asc
-//	<t>     16 lower-case hex digits: the order key's ticks with the sign bit flipped (so
-//	        unsigned order is numeric order), all bits inverted in the desc families
-//	!       ends <sid>; it sorts below every <sid> byte, so equal instants list by SortID
+//	<fam>   two letters, an order and a direction (d desc, a asc): used ad, aa, md, ma
+//	        (lastAccessed, lastModified); trending wd, wa, md, ma (weight, lastModified);
+//	        shared sd, sa (lastShared.sharedDateTime)
+//	<t>     16 lower-case hex digits: the order key (store.Keys.Orders) with the sign bit
+//	        flipped (so unsigned order is numeric order), all bits inverted in the desc families
+//	!       ends <sid>; it sorts below every <sid> byte, so equal keys list by SortID
 //	<nonce> 8 chars: 6 random bytes, base64url, new on every Create and Replace
-//	<ht><hc><hr> 11 chars each: base64url of the first 8 bytes of SHA-256("usedinsight
-//	        field\x00" + store.Fold(v)) of the type, containerType and reference type
+//	<h0><h1><h2> 11 chars each: base64url of the first 8 bytes of SHA-256("usedinsight
+//	        field\x00" + store.Fold(v)) of the filter fields (store.Keys.Fields): used and
+//	        trending type, containerType, reference type; shared type, containerType,
+//	        lastShared.sharedBy.address
 //
 // The longest index key is 28 + 17 + 417 + 42 = 504 bytes, within KV's 512.
 //
+// Every order the API accepts, in both directions, has its family: KV lists ascending only,
+// so a direction without one could not be served in a bounded number of operations.
+//
 // The primary value is UTF-8 text (when the record's strings are):
 //
-//	v1 <nonce> <accessed> <modified> <len id> <len type> <len containerType> <len refType>\n
-//	<id><type><containerType><refType><record JSON>
+//	v1 <nonce> <order 0> <order 1> <len id> <len field 0> <len field 1> <len field 2>\n
+//	<id><field 0><field 1><field 2><record JSON>
+//
+// (shared has one order; its order 1 is always store.MinTicks.)
 //
 // An index key is valid when it is exactly the key its family would have for the current
-// primary value (same ticks, SortID, nonce and field hashes); anything else is stale and
+// primary value (same order key, SortID, nonce and field hashes); anything else is stale and
 // lists skip it. Writes put the index keys first and the primary last, so the primary Put
 // is the commit point: a crash before it leaves only index keys that point at nothing (or at
 // the old version), which lists skip and counts ignore, and never a record that Get or Count
@@ -49,34 +61,39 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/usedinsight/usedinsight/internal/resource"
 	"github.com/usedinsight/usedinsight/internal/store"
 )
 
 // indexValue is the value of every index key; it is never read.
 var indexValue = []byte("1")
 
-// family is one index key family: an order and a direction.
+// family is one index key family: order index*2, plus 1 when ascending.
 type family uint8
 
-const (
-	accessedDesc family = iota
-	accessedAsc
-	modifiedDesc
-	modifiedAsc
-	families
-)
-
-var familyTags = [families]string{"ad", "aa", "md", "ma"}
+// ascFamily is the family of the first order ascending; Count reads it.
+const ascFamily family = 1
 
 func familyOf(o store.Order, asc bool) family {
-	f := accessedDesc
-	if o == store.ByModified {
-		f = modifiedDesc
-	}
+	f := family(o) * 2
 	if asc {
 		f++
 	}
 	return f
+}
+
+// scheme is the key space of one collection: its first key segment and its family tags, in
+// family order.
+type scheme struct {
+	tag      string
+	families []string
+}
+
+// schemes has one entry per collection of resource.Collections (a test checks it).
+var schemes = map[string]scheme{
+	resource.Used.Name:          {"u", []string{"ad", "aa", "md", "ma"}},
+	resource.TrendingItems.Name: {"t", []string{"wd", "wa", "md", "ma"}},
+	resource.Shared.Name:        {"s", []string{"sd", "sa"}},
 }
 
 const (
@@ -90,17 +107,24 @@ const (
 
 var b64 = base64.RawURLEncoding
 
-// layout names the keys of one user.
-type layout struct{ prefix string }
+// layout names the keys of one space.
+type layout struct {
+	prefix   string
+	families []string
+}
 
-func userLayout(user string) layout {
-	sum := sha256.Sum256([]byte("usedinsight user\x00" + user))
-	return layout{"u/" + b64.EncodeToString(sum[:16]) + "/"}
+func spaceLayout(sp store.Space) layout {
+	sc, ok := schemes[sp.Collection.Name]
+	if !ok || len(sc.families) != 2*len(sp.Collection.Orders) {
+		panic("kvstore: no key space for collection " + sp.Collection.Name)
+	}
+	sum := sha256.Sum256([]byte("usedinsight user\x00" + sp.User))
+	return layout{sc.tag + "/" + b64.EncodeToString(sum[:16]) + "/", sc.families}
 }
 
 func (l layout) primaryPrefix() string             { return l.prefix + "r/" }
 func (l layout) primary(sortID string) string      { return l.prefix + "r/" + sortID }
-func (l layout) familyPrefix(f family) string      { return l.prefix + familyTags[f] + "/" }
+func (l layout) familyPrefix(f family) string      { return l.prefix + l.families[f] + "/" }
 func (l layout) sortIDOfPrimary(key string) string { return key[len(l.prefix)+2:] }
 
 // index returns the key of the record in family f.
@@ -108,19 +132,15 @@ func (l layout) index(f family, r stored) string { return l.indexWith(f, r, reco
 
 // indexWith returns the key of the record in family f, given its recordHashes.
 func (l layout) indexWith(f family, r stored, hashes string) string {
-	t := r.rec.Keys.Accessed
-	if f >= modifiedDesc {
-		t = r.rec.Keys.Modified
-	}
-	u := uint64(t) ^ 1<<63
-	if f == accessedDesc || f == modifiedDesc {
+	u := uint64(r.rec.Keys.Orders[f/2]) ^ 1<<63
+	if f%2 == 0 { // descending
 		u = ^u
 	}
 	sid := store.SortID(r.rec.ID)
 	var b strings.Builder
 	b.Grow(len(l.prefix) + 3 + tickLen + 1 + len(sid) + tailLen)
 	b.WriteString(l.prefix)
-	b.WriteString(familyTags[f])
+	b.WriteString(l.families[f])
 	b.WriteByte('/')
 	var ticks [8]byte
 	var hexTicks [tickLen]byte
@@ -135,18 +155,18 @@ func (l layout) indexWith(f family, r stored, hashes string) string {
 	return b.String()
 }
 
-// recordHashes is the end of the record's index keys: the hashes of its type, containerType
-// and reference type.
+// recordHashes is the end of the record's index keys: the hashes of its filter fields.
 func recordHashes(r stored) string {
-	return fieldHash(r.rec.Keys.Type) + fieldHash(r.rec.Keys.ContainerType) + fieldHash(r.rec.Keys.ReferenceType)
+	f := &r.rec.Keys.Fields
+	return fieldHash(f[0]) + fieldHash(f[1]) + fieldHash(f[2])
 }
 
 // indexes returns the record's key in every family.
 func (l layout) indexes(r stored) []string {
 	hashes := recordHashes(r)
-	keys := make([]string, families)
-	for f := range families {
-		keys[f] = l.indexWith(f, r, hashes)
+	keys := make([]string, len(l.families))
+	for f := range keys {
+		keys[f] = l.indexWith(family(f), r, hashes)
 	}
 	return keys
 }
@@ -196,10 +216,10 @@ func memoize(f func(string) string) func(string) string {
 
 // nameFilter is a store.Filter as field hashes: it matches index key names, with the false
 // positives of a 64-bit hash, which readers remove by checking the record.
-type nameFilter [3]string // "" for a field the filter does not restrict
+type nameFilter [resource.MaxFilters]string // "" for a field the filter does not restrict
 
 func nameFilterOf(f store.Filter) (nf nameFilter, any bool) {
-	for i, v := range []*string{f.Type, f.ContainerType, f.ReferenceType} {
+	for i, v := range f {
 		if v != nil {
 			nf[i], any = fieldHash(*v), true
 		}
@@ -232,19 +252,19 @@ const valueVersion = "v1"
 
 func (s stored) encode() []byte {
 	k := s.rec.Keys
-	b := make([]byte, 0, 64+len(s.rec.ID)+len(k.Type)+len(k.ContainerType)+len(k.ReferenceType)+len(s.rec.JSON))
+	b := make([]byte, 0, 64+len(s.rec.ID)+len(k.Fields[0])+len(k.Fields[1])+len(k.Fields[2])+len(s.rec.JSON))
 	b = append(b, valueVersion...)
 	b = append(b, ' ')
 	b = append(b, s.nonce...)
-	for _, n := range []int64{k.Accessed, k.Modified, int64(len(s.rec.ID)), int64(len(k.Type)), int64(len(k.ContainerType)), int64(len(k.ReferenceType))} {
+	for _, n := range []int64{k.Orders[0], k.Orders[1], int64(len(s.rec.ID)), int64(len(k.Fields[0])), int64(len(k.Fields[1])), int64(len(k.Fields[2]))} {
 		b = append(b, ' ')
 		b = strconv.AppendInt(b, n, 10)
 	}
 	b = append(b, '\n')
 	b = append(b, s.rec.ID...)
-	b = append(b, k.Type...)
-	b = append(b, k.ContainerType...)
-	b = append(b, k.ReferenceType...)
+	b = append(b, k.Fields[0]...)
+	b = append(b, k.Fields[1]...)
+	b = append(b, k.Fields[2]...)
 	return append(b, s.rec.JSON...)
 }
 
@@ -282,7 +302,7 @@ func decodeStored(b []byte) (stored, error) {
 	}
 	s := stored{nonce: f[1]}
 	s.rec.ID = take(n[2])
-	s.rec.Keys = store.Keys{Accessed: n[0], Modified: n[1], Type: take(n[3]), ContainerType: take(n[4]), ReferenceType: take(n[5])}
+	s.rec.Keys = store.Keys{Orders: [store.MaxOrders]int64{n[0], n[1]}, Fields: [resource.MaxFilters]string{take(n[3]), take(n[4]), take(n[5])}}
 	s.rec.JSON = rest
 	return s, nil
 }

@@ -49,10 +49,11 @@ func (e *Error) Body(now time.Time, requestID, clientRequestID string) []byte {
 	return b
 }
 
-// ContextURL returns the @odata.context of a user's used insights under serviceRoot, such as
+// ContextURL returns the @odata.context of a user's insights of a collection ("used",
+// "trending", "shared") under serviceRoot, such as
 // "https://host/v1.0/$metadata#users('id')/insights/used", with the selected members in
 // parentheses when $select was given and suffix ("/$entity" for one item) appended.
-func ContextURL(serviceRoot, user string, sel []string, suffix string) string {
+func ContextURL(serviceRoot, user, collection string, sel []string, suffix string) string {
 	var b strings.Builder
 	b.WriteString(serviceRoot)
 	b.WriteString("/$metadata#users('")
@@ -64,7 +65,8 @@ func ContextURL(serviceRoot, user string, sel []string, suffix string) string {
 			b.WriteString("%" + strings.ToUpper(strconv.FormatUint(uint64(c)|0x100, 16)[1:]))
 		}
 	}
-	b.WriteString("')/insights/used")
+	b.WriteString("')/insights/")
+	b.WriteString(collection)
 	if len(sel) > 0 {
 		b.WriteString("(" + strings.Join(sel, ",") + ")")
 	}

@@ -147,7 +147,7 @@ func TestMetadataResolvesContextURLs(t *testing.T) {
 		}
 	}
 	slices.Sort(got)
-	want := slices.Sorted(slices.Values(Selectable))
+	want := slices.Sorted(slices.Values(Selectable(resource.Used)))
 	if !slices.Equal(got, want) {
 		t.Errorf("usedInsight's properties %v, Selectable %v", got, want)
 	}

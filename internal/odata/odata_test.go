@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
+	"github.com/usedinsight/usedinsight/internal/resource"
 )
 
 func TestParseQuery(t *testing.T) {
@@ -20,43 +21,43 @@ func TestParseQuery(t *testing.T) {
 		want    string // fmt of the Query, or the option at fault prefixed with "error "
 		allowed []string
 	}{
-		{"", "top=100 token= filter=[] order=1 asc=false select=[] count=false", nil},
-		{"$top=25", "top=25 token= filter=[] order=1 asc=false select=[] count=false", nil},
+		{"", "top=100 token= filter=[] order=0 asc=false select=[] count=false", nil},
+		{"$top=25", "top=25 token= filter=[] order=0 asc=false select=[] count=false", nil},
 		{"$top=1&$top=2", "error $top", nil},
 		{"$top=1&$TOP=2", "error $top", nil},
-		{"$TOP=7", "top=7 token= filter=[] order=1 asc=false select=[] count=false", nil},
-		{"$top=999", "top=999 token= filter=[] order=1 asc=false select=[] count=false", nil},
+		{"$TOP=7", "top=7 token= filter=[] order=0 asc=false select=[] count=false", nil},
+		{"$top=999", "top=999 token= filter=[] order=0 asc=false select=[] count=false", nil},
 		{"$top=1000", "error $top", nil},
 		{"$top=0", "error $top", nil},
 		{"$top=-5", "error $top", nil},
 		{"$top=99999999999999999999999", "error $top", nil},
 		{"$top=ten", "error $top", nil},
 		{"$top=", "error $top", nil},
-		{"$skiptoken=abc", "top=100 token=abc filter=[] order=1 asc=false select=[] count=false", nil},
+		{"$skiptoken=abc", "top=100 token=abc filter=[] order=0 asc=false select=[] count=false", nil},
 		{"$skiptoken=", "error $skiptoken", nil},
-		{"$count=true", "top=100 token= filter=[] order=1 asc=false select=[] count=true", nil},
-		{"$count=TRUE", "top=100 token= filter=[] order=1 asc=false select=[] count=true", nil},
-		{"$count=false", "top=100 token= filter=[] order=1 asc=false select=[] count=false", nil},
+		{"$count=true", "top=100 token= filter=[] order=0 asc=false select=[] count=true", nil},
+		{"$count=TRUE", "top=100 token= filter=[] order=0 asc=false select=[] count=true", nil},
+		{"$count=false", "top=100 token= filter=[] order=0 asc=false select=[] count=false", nil},
 		{"$count=yes", "error $count", nil},
-		{"$orderby=LastUsed/LastAccessedDateTime%20desc", "top=100 token= filter=[] order=1 asc=false select=[] count=false", nil},
-		{"$orderby=lastused/lastaccesseddatetime+ASC", "top=100 token= filter=[] order=1 asc=true select=[] count=false", nil},
-		{"$orderby=LastUsed/LastModifiedDateTime", "top=100 token= filter=[] order=2 asc=true select=[] count=false", nil},
-		{"$orderby=LastUsed/LastModifiedDateTime desc", "top=100 token= filter=[] order=2 asc=false select=[] count=false", nil},
+		{"$orderby=LastUsed/LastAccessedDateTime%20desc", "top=100 token= filter=[] order=0 asc=false select=[] count=false", nil},
+		{"$orderby=lastused/lastaccesseddatetime+ASC", "top=100 token= filter=[] order=0 asc=true select=[] count=false", nil},
+		{"$orderby=LastUsed/LastModifiedDateTime", "top=100 token= filter=[] order=1 asc=true select=[] count=false", nil},
+		{"$orderby=LastUsed/LastModifiedDateTime desc", "top=100 token= filter=[] order=1 asc=false select=[] count=false", nil},
 		{"$orderby=id", "error $orderby", nil},
 		{"$orderby=ResourceVisualization/Type", "error $orderby", nil},
 		{"$orderby=LastUsed/LastAccessedDateTime sideways", "error $orderby", nil},
 		{"$orderby=", "error $orderby", nil},
-		{"$select=lastUsed", "top=100 token= filter=[] order=1 asc=false select=[id lastUsed] count=false", nil},
-		{"$select=resourceReference,ID, lastused", "top=100 token= filter=[] order=1 asc=false select=[id lastUsed resourceReference] count=false", nil},
+		{"$select=lastUsed", "top=100 token= filter=[] order=0 asc=false select=[id lastUsed] count=false", nil},
+		{"$select=resourceReference,ID, lastused", "top=100 token= filter=[] order=0 asc=false select=[id lastUsed resourceReference] count=false", nil},
 		{"$select=resource", "error $select", nil},
 		{"$select=", "error $select", nil},
 		{"$select=lastUsed,", "error $select", nil},
-		{"$filter=ResourceVisualization/Type eq 'Word'", "top=100 token= filter=[{3 Word}] order=1 asc=false select=[] count=false", nil},
-		{"$filter=resourcevisualization/type%20EQ%20'Word'", "top=100 token= filter=[{3 Word}] order=1 asc=false select=[] count=false", nil},
-		{"$filter=ResourceVisualization/containerType eq 'Site' and resourceReference/type eq 'microsoft.graph.driveItem'", "top=100 token= filter=[{4 Site} {5 microsoft.graph.driveItem}] order=1 asc=false select=[] count=false", nil},
-		{"$filter=ResourceVisualization/Type eq 'O''Brien''s'", "top=100 token= filter=[{3 O'Brien's}] order=1 asc=false select=[] count=false", nil},
-		{"$filter=ResourceVisualization/Type eq ''", "top=100 token= filter=[{3 }] order=1 asc=false select=[] count=false", nil},
-		{"$filter=ResourceVisualization/Type eq 'a and b'", "top=100 token= filter=[{3 a and b}] order=1 asc=false select=[] count=false", nil},
+		{"$filter=ResourceVisualization/Type eq 'Word'", "top=100 token= filter=[{0 Word}] order=0 asc=false select=[] count=false", nil},
+		{"$filter=resourcevisualization/type%20EQ%20'Word'", "top=100 token= filter=[{0 Word}] order=0 asc=false select=[] count=false", nil},
+		{"$filter=ResourceVisualization/containerType eq 'Site' and resourceReference/type eq 'microsoft.graph.driveItem'", "top=100 token= filter=[{1 Site} {2 microsoft.graph.driveItem}] order=0 asc=false select=[] count=false", nil},
+		{"$filter=ResourceVisualization/Type eq 'O''Brien''s'", "top=100 token= filter=[{0 O'Brien's}] order=0 asc=false select=[] count=false", nil},
+		{"$filter=ResourceVisualization/Type eq ''", "top=100 token= filter=[{0 }] order=0 asc=false select=[] count=false", nil},
+		{"$filter=ResourceVisualization/Type eq 'a and b'", "top=100 token= filter=[{0 a and b}] order=0 asc=false select=[] count=false", nil},
 		{"$filter=ResourceVisualization/Type eq 'Word", "error $filter", nil},
 		{"$filter=ResourceVisualization/Type ne 'Word'", "error $filter", nil},
 		{"$filter=ResourceVisualization/Title eq 'x'", "error $filter", nil},
@@ -70,17 +71,17 @@ func TestParseQuery(t *testing.T) {
 		{"$expand=resource", "error $expand", nil},
 		{"$search=x", "error $search", nil},
 		{"$format=json", "error $format", nil},
-		{"top=5&foo=bar", "top=100 token= filter=[] order=1 asc=false select=[] count=false", nil},
+		{"top=5&foo=bar", "top=100 token= filter=[] order=0 asc=false select=[] count=false", nil},
 		{"%zz", "error ", nil},
 		{"$top=5", "error $top", []string{"$filter"}},
-		{"$filter=ResourceVisualization/Type eq 'Word'", "top=100 token= filter=[{3 Word}] order=1 asc=false select=[] count=false", []string{"$filter"}},
+		{"$filter=ResourceVisualization/Type eq 'Word'", "top=100 token= filter=[{0 Word}] order=0 asc=false select=[] count=false", []string{"$filter"}},
 	}
 	for _, tt := range tests {
 		allowed := tt.allowed
 		if allowed == nil {
 			allowed = ListOptions
 		}
-		q, err := ParseQuery(tt.raw, allowed...)
+		q, err := ParseQuery(resource.Used, tt.raw, allowed...)
 		var got string
 		if err != nil {
 			qe := err.(*QueryError)
@@ -108,7 +109,7 @@ func TestQueryErrorsNameTheOption(t *testing.T) {
 		"$top=1&$top=2":            "more than once",
 		"$filter=x%20eq%20%27\xff": "$filter",
 	} {
-		_, err := ParseQuery(raw, ListOptions...)
+		_, err := ParseQuery(resource.Used, raw, ListOptions...)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseQuery(%q) = %v, want a message with %q", raw, err, want)
 		}
@@ -132,7 +133,7 @@ func TestQueryErrorMessagesAreClipped(t *testing.T) {
 		"$filter=" + long + " eq 'x'",
 		"$filter=ResourceVisualization/Type eq '" + long,
 	} {
-		_, err := ParseQuery(raw, ListOptions...)
+		_, err := ParseQuery(resource.Used, raw, ListOptions...)
 		qe, ok := err.(*QueryError)
 		if !ok || !utf8.ValidString(qe.Message) || len(qe.Message) > 400 {
 			t.Errorf("ParseQuery(%.40q) = %.200q, want a QueryError with a short, valid UTF-8 message", raw, err)
@@ -181,7 +182,7 @@ func TestContextURL(t *testing.T) {
 		{"https://h", "a b#cé", nil, "", "https://h/$metadata#users('a%20b%23c%C3%A9')/insights/used"},
 	}
 	for _, tt := range tests {
-		if got := ContextURL(tt.root, tt.user, tt.sel, tt.suffix); got != tt.want {
+		if got := ContextURL(tt.root, tt.user, "used", tt.sel, tt.suffix); got != tt.want {
 			t.Errorf("ContextURL = %s, want %s", got, tt.want)
 		}
 	}
@@ -196,7 +197,7 @@ func FuzzParseQuery(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
-		q, err := ParseQuery(raw, ListOptions...)
+		q, err := ParseQuery(resource.Used, raw, ListOptions...)
 		if err != nil {
 			qe, ok := err.(*QueryError)
 			if !ok {
@@ -218,17 +219,17 @@ func FuzzParseQuery(f *testing.F) {
 			}
 			return
 		}
-		if q.Top < 1 || q.Top > MaxTop || len(q.Filter) > 3 || len(q.Select) > len(Selectable) ||
-			q.OrderBy != LastAccessed && q.OrderBy != LastModified || q.Select != nil && (len(q.Select) == 0 || q.Select[0] != "id") {
+		if q.Top < 1 || q.Top > MaxTop || len(q.Filter) > 3 || len(q.Select) > len(Selectable(resource.Used)) ||
+			q.OrderBy != 0 && q.OrderBy != 1 || q.Select != nil && (len(q.Select) == 0 || q.Select[0] != "id") {
 			t.Fatalf("ParseQuery(%q) = %+v", raw, q)
 		}
 		for i, c := range q.Filter {
-			if c.Property != Type && c.Property != ContainerType && c.Property != ReferenceType || slices.ContainsFunc(q.Filter[:i], func(d Eq) bool { return d.Property == c.Property }) {
+			if c.Filter < 0 || c.Filter > 2 || slices.ContainsFunc(q.Filter[:i], func(d Eq) bool { return d.Filter == c.Filter }) {
 				t.Fatalf("ParseQuery(%q): filter %+v", raw, q.Filter)
 			}
 		}
 		again := encodeQuery(q)
-		q2, err := ParseQuery(again, ListOptions...)
+		q2, err := ParseQuery(resource.Used, again, ListOptions...)
 		if err != nil || !reflect.DeepEqual(q, q2) {
 			t.Fatalf("ParseQuery(%q) = %+v, written back as %q, which parses to %+v, %v", raw, q, again, q2, err)
 		}
@@ -237,8 +238,6 @@ func FuzzParseQuery(f *testing.F) {
 
 // encodeQuery writes q as a query string, each option in its canonical spelling.
 func encodeQuery(q Query) string {
-	paths := map[Property]string{LastAccessed: "LastUsed/LastAccessedDateTime", LastModified: "LastUsed/LastModifiedDateTime",
-		Type: "ResourceVisualization/Type", ContainerType: "ResourceVisualization/containerType", ReferenceType: "resourceReference/type"}
 	opts := []string{"$top=" + strconv.Itoa(q.Top)}
 	if q.SkipToken != "" {
 		opts = append(opts, "$skiptoken="+url.QueryEscape(q.SkipToken))
@@ -246,7 +245,7 @@ func encodeQuery(q Query) string {
 	if q.Filter != nil {
 		var clauses []string
 		for _, c := range q.Filter {
-			clauses = append(clauses, paths[c.Property]+" eq '"+strings.ReplaceAll(c.Value, "'", "''")+"'")
+			clauses = append(clauses, resource.Used.Filters[c.Filter].Name+" eq '"+strings.ReplaceAll(c.Value, "'", "''")+"'")
 		}
 		opts = append(opts, "$filter="+url.QueryEscape(strings.Join(clauses, " and ")))
 	}
@@ -254,7 +253,7 @@ func encodeQuery(q Query) string {
 	if q.Asc {
 		dir = " asc"
 	}
-	opts = append(opts, "$orderby="+url.QueryEscape(paths[q.OrderBy]+dir))
+	opts = append(opts, "$orderby="+url.QueryEscape(resource.Used.Orders[q.OrderBy].Name+dir))
 	if q.Select != nil {
 		opts = append(opts, "$select="+url.QueryEscape(strings.Join(q.Select, ",")))
 	}
@@ -262,4 +261,50 @@ func encodeQuery(q Query) string {
 		opts = append(opts, "$count=true")
 	}
 	return strings.Join(opts, "&")
+}
+
+// TestParseQueryPerCollection: each collection's $orderby and $filter take its own
+// properties, in any letter case, and errors list its own choices.
+func TestParseQueryPerCollection(t *testing.T) {
+	tests := []struct {
+		c    *resource.Collection
+		raw  string
+		want string // fmt of order, direction, filter and select; or "error <option>: <part of the message>"
+	}{
+		{resource.TrendingItems, "", "order=0 asc=false filter=[] select=[]"},
+		{resource.TrendingItems, "$orderby=weight", "order=0 asc=true filter=[] select=[]"},
+		{resource.TrendingItems, "$orderby=WEIGHT desc", "order=0 asc=false filter=[] select=[]"},
+		{resource.TrendingItems, "$orderby=lastModifiedDateTime asc", "order=1 asc=true filter=[] select=[]"},
+		{resource.TrendingItems, "$orderby=lastmodifieddatetime desc", "order=1 asc=false filter=[] select=[]"},
+		{resource.TrendingItems, "$orderby=LastUsed/LastAccessedDateTime", "error $orderby: use weight or lastModifiedDateTime."},
+		{resource.TrendingItems, "$orderby=", "error $orderby: expected weight or lastModifiedDateTime, then asc or desc."},
+		{resource.TrendingItems, "$filter=resourceVisualization/type eq 'Word' and resourceReference/type eq 'x'", "order=0 asc=false filter=[{0 Word} {2 x}] select=[]"},
+		{resource.TrendingItems, "$filter=lastShared/sharedBy/address eq 'a@b'", "error $filter: use ResourceVisualization/Type, ResourceVisualization/containerType or resourceReference/type."},
+		{resource.TrendingItems, "$select=weight,lastModifiedDateTime", "order=0 asc=false filter=[] select=[id weight lastModifiedDateTime]"},
+		{resource.TrendingItems, "$select=lastUsed", "error $select: on type 'microsoft.graph.trending'"},
+		{resource.Shared, "", "order=0 asc=false filter=[] select=[]"},
+		{resource.Shared, "$orderby=lastShared/sharedDateTime asc", "order=0 asc=true filter=[] select=[]"},
+		{resource.Shared, "$orderby=LASTSHARED/SHAREDDATETIME", "order=0 asc=true filter=[] select=[]"},
+		{resource.Shared, "$orderby=weight", "error $orderby: use lastShared/sharedDateTime."},
+		{resource.Shared, "$filter=lastshared/sharedby/address eq 'Megan@Contoso.com'", "order=0 asc=false filter=[{2 Megan@Contoso.com}] select=[]"},
+		{resource.Shared, "$filter=ResourceVisualization/containerType eq 'Site' and lastShared/sharedBy/address eq 'x'", "order=0 asc=false filter=[{1 Site} {2 x}] select=[]"},
+		{resource.Shared, "$filter=resourceReference/type eq 'x'", "error $filter: use ResourceVisualization/Type, ResourceVisualization/containerType or lastShared/sharedBy/address."},
+		{resource.Shared, "$select=sharingHistory", "order=0 asc=false filter=[] select=[id sharingHistory]"},
+		{resource.Shared, "$select=weight", "error $select: on type 'microsoft.graph.sharedInsight'"},
+		{resource.Used, "$orderby=weight", "error $orderby: use LastUsed/LastAccessedDateTime or LastUsed/LastModifiedDateTime."},
+		{resource.Used, "$filter=lastShared/sharedBy/address eq 'x'", "error $filter: or resourceReference/type."},
+	}
+	for _, tt := range tests {
+		q, err := ParseQuery(tt.c, tt.raw, ListOptions...)
+		if err != nil {
+			qe := err.(*QueryError)
+			if want, ok := strings.CutPrefix(tt.want, "error "+qe.Option+": "); !ok || !strings.Contains(qe.Message, want) {
+				t.Errorf("%s %q: error %s %q, want %s", tt.c.Name, tt.raw, qe.Option, qe.Message, tt.want)
+			}
+			continue
+		}
+		if got := fmt.Sprintf("order=%d asc=%v filter=%v select=%v", q.OrderBy, q.Asc, q.Filter, q.Select); got != tt.want {
+			t.Errorf("%s %q = %s, want %s", tt.c.Name, tt.raw, got, tt.want)
+		}
+	}
 }

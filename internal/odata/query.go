@@ -10,35 +10,13 @@ import (
 	"strings"
 
 	"github.com/usedinsight/usedinsight/internal/clip"
+	"github.com/usedinsight/usedinsight/internal/resource"
 )
-
-// Property names a member that $filter and $orderby may use.
-type Property uint8
-
-// The properties of a usedInsight that queries may name.
-const (
-	LastAccessed  Property = iota + 1 // LastUsed/LastAccessedDateTime
-	LastModified                      // LastUsed/LastModifiedDateTime
-	Type                              // ResourceVisualization/Type
-	ContainerType                     // ResourceVisualization/containerType
-	ReferenceType                     // resourceReference/type
-)
-
-var propertyPaths = map[string]Property{
-	"lastused/lastaccesseddatetime":       LastAccessed,
-	"lastused/lastmodifieddatetime":       LastModified,
-	"resourcevisualization/type":          Type,
-	"resourcevisualization/containertype": ContainerType,
-	"resourcereference/type":              ReferenceType,
-}
-
-// Selectable lists the members $select may name, in the order responses carry them.
-var Selectable = []string{"id", "lastUsed", "resourceVisualization", "resourceReference"}
 
 // Eq is one `property eq 'value'` clause of a $filter.
 type Eq struct {
-	Property Property
-	Value    string
+	Filter int // the index of the property in the collection's Filters
+	Value  string
 }
 
 // Query holds the query options of a list request.
@@ -46,10 +24,20 @@ type Query struct {
 	Top       int      // $top: 1 to 999; DefaultTop when absent
 	SkipToken string   // $skiptoken, opaque
 	Filter    []Eq     // $filter clauses, joined by and; each property at most once
-	OrderBy   Property // $orderby: LastAccessed (the default) or LastModified
-	Asc       bool     // $orderby direction; newest first by default
+	OrderBy   int      // $orderby: the index in the collection's Orders; 0, the default, when absent
+	Asc       bool     // $orderby direction; highest (newest) first by default
 	Select    []string // $select: canonical member names in Selectable order; nil for all
 	Count     bool     // $count=true
+}
+
+// Selectable lists the members of c's items that $select may name, in the order responses
+// carry them.
+func Selectable(c *resource.Collection) []string {
+	names := make([]string, len(c.Type.Members))
+	for i, m := range c.Type.Members {
+		names[i] = m.Name
+	}
+	return names
 }
 
 // Page size limits.
@@ -68,11 +56,12 @@ func (e *QueryError) Error() string { return e.Message }
 
 func bad(option, format string) *QueryError { return &QueryError{option, format} }
 
-// ParseQuery reads the OData options of a raw query string. Option names are matched without
-// regard to case, as Graph does; parameters that do not start with '$' are ignored.
-// allowed names the options the request may carry (for example only "$filter" on $count).
-func ParseQuery(rawQuery string, allowed ...string) (Query, error) {
-	q := Query{Top: DefaultTop, OrderBy: LastAccessed}
+// ParseQuery reads the OData options of a raw query string of a request to collection c.
+// Option names, and the property paths of $filter and $orderby, are matched without regard to
+// case, as Graph does; parameters that do not start with '$' are ignored. allowed names the
+// options the request may carry (for example only "$filter" on $count).
+func ParseQuery(c *resource.Collection, rawQuery string, allowed ...string) (Query, error) {
+	q := Query{Top: DefaultTop}
 	values, err := url.ParseQuery(rawQuery)
 	if err != nil {
 		return q, bad("", "The query string is malformed: "+err.Error())
@@ -111,11 +100,11 @@ func ParseQuery(rawQuery string, allowed ...string) (Query, error) {
 			}
 			q.SkipToken = v
 		case "$filter":
-			qe = q.parseFilter(v)
+			qe = q.parseFilter(c, v)
 		case "$orderby":
-			qe = q.parseOrderBy(v)
+			qe = q.parseOrderBy(c, v)
 		case "$select":
-			qe = q.parseSelect(v)
+			qe = q.parseSelect(c, v)
 		case "$count":
 			switch strings.ToLower(v) {
 			case "true":
@@ -144,16 +133,51 @@ func (q *Query) parseTop(v string) *QueryError {
 	return nil
 }
 
-func (q *Query) parseOrderBy(v string) *QueryError {
+// choices lists names as a message does: "a", "a or b", "a, b or c".
+func choices(names []string) string {
+	if len(names) <= 1 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+func orderNames(c *resource.Collection) []string {
+	names := make([]string, len(c.Orders))
+	for i, o := range c.Orders {
+		names[i] = o.Name
+	}
+	return names
+}
+
+func filterNames(c *resource.Collection) []string {
+	names := make([]string, len(c.Filters))
+	for i, f := range c.Filters {
+		names[i] = f.Name
+	}
+	return names
+}
+
+// index returns the index of the name in names, compared case-insensitively, or -1.
+func index(names []string, name string) int {
+	for i, n := range names {
+		if strings.EqualFold(n, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (q *Query) parseOrderBy(c *resource.Collection, v string) *QueryError {
 	fields := strings.Fields(v)
+	names := orderNames(c)
 	if len(fields) == 0 || len(fields) > 2 {
-		return bad("$orderby", "Invalid $orderby '"+clip.Message(v)+"': expected LastUsed/LastAccessedDateTime or LastUsed/LastModifiedDateTime, then asc or desc.")
+		return bad("$orderby", "Invalid $orderby '"+clip.Message(v)+"': expected "+choices(names)+", then asc or desc.")
 	}
-	p := propertyPaths[strings.ToLower(fields[0])]
-	if p != LastAccessed && p != LastModified {
-		return bad("$orderby", "Ordering by '"+clip.Message(fields[0])+"' is not supported: use LastUsed/LastAccessedDateTime or LastUsed/LastModifiedDateTime.")
+	i := index(names, fields[0])
+	if i < 0 {
+		return bad("$orderby", "Ordering by '"+clip.Message(fields[0])+"' is not supported: use "+choices(names)+".")
 	}
-	q.OrderBy, q.Asc = p, true // OData's default direction is ascending
+	q.OrderBy, q.Asc = i, true // OData's default direction is ascending
 	if len(fields) == 2 {
 		switch strings.ToLower(fields[1]) {
 		case "asc":
@@ -166,22 +190,19 @@ func (q *Query) parseOrderBy(v string) *QueryError {
 	return nil
 }
 
-func (q *Query) parseSelect(v string) *QueryError {
+func (q *Query) parseSelect(c *resource.Collection, v string) *QueryError {
+	selectable := Selectable(c)
 	want := map[string]bool{"id": true}
 	for _, item := range strings.Split(v, ",") {
 		item = strings.TrimSpace(item)
-		found := false
-		for _, name := range Selectable {
-			if strings.EqualFold(item, name) {
-				want[name], found = true, true
-			}
+		i := index(selectable, item)
+		if i < 0 {
+			return bad("$select", "Could not find a property named '"+clip.Message(item)+"' on type '"+c.Type.FullName()+"'.")
 		}
-		if !found {
-			return bad("$select", "Could not find a property named '"+clip.Message(item)+"' on type 'microsoft.graph.usedInsight'.")
-		}
+		want[selectable[i]] = true
 	}
 	q.Select = q.Select[:0]
-	for _, name := range Selectable {
+	for _, name := range selectable {
 		if want[name] {
 			q.Select = append(q.Select, name)
 		}
@@ -190,10 +211,11 @@ func (q *Query) parseSelect(v string) *QueryError {
 }
 
 // parseFilter reads `path eq 'value' [and path eq 'value']...`.
-func (q *Query) parseFilter(v string) *QueryError {
+func (q *Query) parseFilter(c *resource.Collection, v string) *QueryError {
 	invalid := func(why string) *QueryError {
 		return bad("$filter", "Invalid $filter '"+clip.Message(v)+"': "+why)
 	}
+	names := filterNames(c)
 	s := v
 	for {
 		s = strings.TrimLeft(s, " ")
@@ -202,9 +224,9 @@ func (q *Query) parseFilter(v string) *QueryError {
 			return invalid("expected property eq 'value'.")
 		}
 		path := s[:end]
-		p := propertyPaths[strings.ToLower(path)]
-		if p != Type && p != ContainerType && p != ReferenceType {
-			return invalid("filtering on '" + clip.Message(path) + "' is not supported: use ResourceVisualization/Type, ResourceVisualization/containerType or resourceReference/type.")
+		p := index(names, path)
+		if p < 0 {
+			return invalid("filtering on '" + clip.Message(path) + "' is not supported: use " + choices(names) + ".")
 		}
 		s = strings.TrimLeft(s[end:], " ")
 		if len(s) < 3 || !strings.EqualFold(s[:3], "eq ") {
@@ -219,7 +241,7 @@ func (q *Query) parseFilter(v string) *QueryError {
 			return invalid("the string is not closed with a single quote.")
 		}
 		for _, c := range q.Filter {
-			if c.Property == p {
+			if c.Filter == p {
 				return invalid("'" + clip.Message(path) + "' appears more than once.")
 			}
 		}

@@ -13,8 +13,12 @@ import (
 type Memory struct {
 	tokens *TokenKey
 	mu     sync.RWMutex
-	users  map[string]map[string]memRecord // user, id
+	spaces map[spaceKey]map[string]memRecord // by id
 }
+
+type spaceKey struct{ collection, user string }
+
+func keyOf(sp Space) spaceKey { return spaceKey{sp.Collection.Name, sp.User} }
 
 type memRecord struct {
 	rec    Record // owns its JSON; never handed out
@@ -26,7 +30,7 @@ func NewMemory(key *TokenKey) *Memory {
 	if key == nil {
 		panic("store: NewMemory needs a page-token key")
 	}
-	return &Memory{tokens: key, users: make(map[string]map[string]memRecord)}
+	return &Memory{tokens: key, spaces: make(map[spaceKey]map[string]memRecord)}
 }
 
 var _ Store = (*Memory)(nil)
@@ -36,14 +40,14 @@ func clone(r Record) Record {
 	return r
 }
 
-// Create stores a copy of r; ErrExists when the user has a record with r.ID.
-func (m *Memory) Create(_ context.Context, user string, r Record) error {
+// Create stores a copy of r; ErrExists when the space has a record with r.ID.
+func (m *Memory) Create(_ context.Context, sp Space, r Record) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	recs := m.users[user]
+	recs := m.spaces[keyOf(sp)]
 	if recs == nil {
 		recs = make(map[string]memRecord)
-		m.users[user] = recs
+		m.spaces[keyOf(sp)] = recs
 	}
 	if _, ok := recs[r.ID]; ok {
 		return ErrExists
@@ -52,22 +56,22 @@ func (m *Memory) Create(_ context.Context, user string, r Record) error {
 	return nil
 }
 
-// Get returns a copy of the user's record with the id, or ErrNotFound.
-func (m *Memory) Get(_ context.Context, user, id string) (Record, error) {
+// Get returns a copy of the space's record with the id, or ErrNotFound.
+func (m *Memory) Get(_ context.Context, sp Space, id string) (Record, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	mr, ok := m.users[user][id]
+	mr, ok := m.spaces[keyOf(sp)][id]
 	if !ok {
 		return Record{}, ErrNotFound
 	}
 	return clone(mr.rec), nil
 }
 
-// Replace overwrites the user's record with r.ID by a copy of r, or returns ErrNotFound.
-func (m *Memory) Replace(_ context.Context, user string, r Record) error {
+// Replace overwrites the space's record with r.ID by a copy of r, or returns ErrNotFound.
+func (m *Memory) Replace(_ context.Context, sp Space, r Record) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	recs := m.users[user]
+	recs := m.spaces[keyOf(sp)]
 	if _, ok := recs[r.ID]; !ok {
 		return ErrNotFound
 	}
@@ -75,17 +79,17 @@ func (m *Memory) Replace(_ context.Context, user string, r Record) error {
 	return nil
 }
 
-// Delete removes the user's record with the id, or returns ErrNotFound.
-func (m *Memory) Delete(_ context.Context, user, id string) error {
+// Delete removes the space's record with the id, or returns ErrNotFound.
+func (m *Memory) Delete(_ context.Context, sp Space, id string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	recs := m.users[user]
+	recs := m.spaces[keyOf(sp)]
 	if _, ok := recs[id]; !ok {
 		return ErrNotFound
 	}
 	delete(recs, id)
 	if len(recs) == 0 {
-		delete(m.users, user)
+		delete(m.spaces, keyOf(sp))
 	}
 	return nil
 }
@@ -96,12 +100,7 @@ type position struct {
 	sortID string
 }
 
-func (q Query) key(k Keys) int64 {
-	if q.Order == ByModified {
-		return k.Modified
-	}
-	return k.Accessed
-}
+func (q Query) key(k Keys) int64 { return k.Orders[q.Order] }
 
 // compare orders positions as q lists them.
 func (q Query) compare(a, b position) int {
@@ -115,13 +114,16 @@ func (q Query) compare(a, b position) int {
 	}
 }
 
-// List returns one page of the user's records that pass q.Filter, in q's order. Its tokens
+// List returns one page of the space's records that pass q.Filter, in q's order. Its tokens
 // carry the position of the page's last record, so records created or deleted between pages
 // do not shift the pages that follow.
-func (m *Memory) List(_ context.Context, user string, q Query) (Page, error) {
+func (m *Memory) List(_ context.Context, sp Space, q Query) (Page, error) {
+	if int(q.Order) >= len(sp.Collection.Orders) {
+		return Page{}, ErrBadQuery
+	}
 	var after *position
 	if q.Token != "" {
-		payload, err := m.tokens.DecodeToken(q.Token, user, q)
+		payload, err := m.tokens.DecodeToken(q.Token, sp, q)
 		if err != nil {
 			return Page{}, err
 		}
@@ -137,7 +139,7 @@ func (m *Memory) List(_ context.Context, user string, q Query) (Page, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	var all []entry
-	for _, mr := range m.users[user] {
+	for _, mr := range m.spaces[keyOf(sp)] {
 		if !q.Filter.Match(mr.rec.Keys) {
 			continue
 		}
@@ -153,7 +155,7 @@ func (m *Memory) List(_ context.Context, user string, q Query) (Page, error) {
 		all = all[:top]
 		last := all[top-1].pos
 		payload := binary.BigEndian.AppendUint64(nil, uint64(last.key))
-		p.Next = m.tokens.EncodeToken(user, q, append(payload, last.sortID...))
+		p.Next = m.tokens.EncodeToken(sp, q, append(payload, last.sortID...))
 	}
 	p.Records = make([]Record, len(all))
 	for i, e := range all {
@@ -162,12 +164,12 @@ func (m *Memory) List(_ context.Context, user string, q Query) (Page, error) {
 	return p, nil
 }
 
-// Count returns how many of the user's records pass the filter.
-func (m *Memory) Count(_ context.Context, user string, f Filter) (int, error) {
+// Count returns how many of the space's records pass the filter.
+func (m *Memory) Count(_ context.Context, sp Space, f Filter) (int, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	n := 0
-	for _, mr := range m.users[user] {
+	for _, mr := range m.spaces[keyOf(sp)] {
 		if f.Match(mr.rec.Keys) {
 			n++
 		}

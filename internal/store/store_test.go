@@ -5,11 +5,17 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/usedinsight/usedinsight/internal/resource"
 )
+
+// sp is the user's space of used insights.
+func sp(user string) Space { return Space{Collection: resource.Used, User: user} }
 
 func TestFold(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -121,13 +127,13 @@ var testKey = NewTokenKey("store test secret")
 
 func TestToken(t *testing.T) {
 	word := "Word"
-	q := Query{Order: ByModified, Asc: true, Filter: Filter{Type: &word}}
+	q := Query{Order: 1, Asc: true, Filter: Filter{0: &word}}
 	for _, payload := range [][]byte{{}, {0}, []byte("some payload"), make([]byte, 3000)} {
-		tok := testKey.EncodeToken("alice", q, payload)
+		tok := testKey.EncodeToken(sp("alice"), q, payload)
 		if len(tok) > MaxTokenLen {
 			t.Errorf("token of a %d-byte payload has %d characters, over MaxTokenLen", len(payload), len(tok))
 		}
-		got, err := testKey.DecodeToken(tok, "alice", q)
+		got, err := testKey.DecodeToken(tok, sp("alice"), q)
 		if err != nil || string(got) != string(payload) {
 			t.Errorf("DecodeToken(EncodeToken(%q)) = %q, %v", payload, got, err)
 		}
@@ -135,13 +141,13 @@ func TestToken(t *testing.T) {
 		for i := 0; i < len(tok); i += 1 + len(tok)/64 {
 			b := []byte(tok)
 			b[i] ^= 1
-			if _, err := testKey.DecodeToken(string(b), "alice", q); !errors.Is(err, ErrBadToken) {
+			if _, err := testKey.DecodeToken(string(b), sp("alice"), q); !errors.Is(err, ErrBadToken) {
 				t.Fatalf("token with character %d changed: %v, want ErrBadToken", i, err)
 			}
 		}
 	}
 	other := "Excel"
-	tok := testKey.EncodeToken("alice", q, []byte("p"))
+	tok := testKey.EncodeToken(sp("alice"), q, []byte("p"))
 	for _, tt := range []struct {
 		desc string
 		user string
@@ -149,13 +155,18 @@ func TestToken(t *testing.T) {
 	}{
 		{"user", "bob", q},
 		{"user prefix", "alic", q},
-		{"order", "alice", Query{Order: ByAccessed, Asc: true, Filter: q.Filter}},
-		{"direction", "alice", Query{Order: ByModified, Filter: q.Filter}},
-		{"filter value", "alice", Query{Order: ByModified, Asc: true, Filter: Filter{Type: &other}}},
-		{"filter field", "alice", Query{Order: ByModified, Asc: true, Filter: Filter{ReferenceType: &word}}},
-		{"no filter", "alice", Query{Order: ByModified, Asc: true}},
+		{"collection", "", q},
+		{"order", "alice", Query{Order: 0, Asc: true, Filter: q.Filter}},
+		{"direction", "alice", Query{Order: 1, Filter: q.Filter}},
+		{"filter value", "alice", Query{Order: 1, Asc: true, Filter: Filter{0: &other}}},
+		{"filter field", "alice", Query{Order: 1, Asc: true, Filter: Filter{2: &word}}},
+		{"no filter", "alice", Query{Order: 1, Asc: true}},
 	} {
-		if _, err := testKey.DecodeToken(tok, tt.user, tt.q); !errors.Is(err, ErrBadToken) {
+		space := sp(tt.user)
+		if tt.user == "" {
+			space = Space{Collection: resource.TrendingItems, User: "alice"}
+		}
+		if _, err := testKey.DecodeToken(tok, space, tt.q); !errors.Is(err, ErrBadToken) {
 			t.Errorf("token for another %s: %v, want ErrBadToken", tt.desc, err)
 		}
 	}
@@ -163,12 +174,12 @@ func TestToken(t *testing.T) {
 
 func BenchmarkToken(b *testing.B) {
 	word := "Word"
-	q := Query{Filter: Filter{Type: &word}}
+	q := Query{Filter: Filter{0: &word}}
 	payload := []byte("\x19\x00cAHUvQ2dQZmZ1ZlNDV2tXS3dSRm1qZy9hZC83ZmZm")
 	b.ReportAllocs()
 	for b.Loop() {
-		tok := testKey.EncodeToken("alice", q, payload)
-		if _, err := testKey.DecodeToken(tok, "alice", q); err != nil {
+		tok := testKey.EncodeToken(sp("alice"), q, payload)
+		if _, err := testKey.DecodeToken(tok, sp("alice"), q); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -181,12 +192,12 @@ func BenchmarkToken(b *testing.B) {
 func TestTokenKey(t *testing.T) {
 	q := Query{}
 	payload := []byte("\x19\x00cursor")
-	tok := NewTokenKey("secret one").EncodeToken("alice", q, payload)
-	if got, err := NewTokenKey("secret one").DecodeToken(tok, "alice", q); err != nil || string(got) != string(payload) {
+	tok := NewTokenKey("secret one").EncodeToken(sp("alice"), q, payload)
+	if got, err := NewTokenKey("secret one").DecodeToken(tok, sp("alice"), q); err != nil || string(got) != string(payload) {
 		t.Errorf("another key of the same secret: %q, %v", got, err)
 	}
 	for _, secret := range []string{"secret two", "secret on", ""} {
-		if _, err := NewTokenKey(secret).DecodeToken(tok, "alice", q); !errors.Is(err, ErrBadToken) {
+		if _, err := NewTokenKey(secret).DecodeToken(tok, sp("alice"), q); !errors.Is(err, ErrBadToken) {
 			t.Errorf("key of secret %q: %v, want ErrBadToken", secret, err)
 		}
 	}
@@ -199,7 +210,7 @@ func TestTokenKey(t *testing.T) {
 		}
 		return m.Sum(nil)
 	}
-	msg := []byte("\x16usedinsight page token\x02\x00\x00\x05alice\x00\x00\x00") // no filter
+	msg := []byte("\x16usedinsight page token\x02\x00\x00\x05alice\x04used\x00\x00\x00") // no filter
 	for _, tt := range []struct {
 		desc string
 		key  []byte
@@ -213,5 +224,27 @@ func TestTokenKey(t *testing.T) {
 		if (forged == tok) != tt.ok {
 			t.Errorf("token tagged with %s: %q, EncodeToken made %q", tt.desc, forged, tok)
 		}
+	}
+}
+
+// TestNumberKey: keys order as the numbers do, across signs, magnitudes and subnormals; -0 is
+// 0; MinNumber is below every number.
+func TestNumberKey(t *testing.T) {
+	ascending := []float64{math.Inf(-1), -math.MaxFloat64, -1e300, -2, -1.9999999999999998, -1, -0.5,
+		-math.SmallestNonzeroFloat64, 0, math.SmallestNonzeroFloat64, 1e-300, 0.1583399742569597, 0.5, 1,
+		1.0000000000000002, 2, 1e300, math.MaxFloat64, math.Inf(1)}
+	prev := int64(MinNumber)
+	for _, x := range ascending {
+		k := NumberKey(x)
+		if k <= prev {
+			t.Errorf("NumberKey(%g) = %d, not above the key %d of the number before it", x, k, prev)
+		}
+		prev = k
+	}
+	if NumberKey(math.Copysign(0, -1)) != NumberKey(0) {
+		t.Errorf("NumberKey(-0) = %d, want NumberKey(0) = %d", NumberKey(math.Copysign(0, -1)), NumberKey(0))
+	}
+	if NumberKey(0) != 0 || NumberKey(1) != int64(math.Float64bits(1)) {
+		t.Errorf("NumberKey(0), NumberKey(1) = %d, %d; want 0 and the bits of 1", NumberKey(0), NumberKey(1))
 	}
 }

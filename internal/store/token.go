@@ -7,10 +7,10 @@ package store
 //	version (1 byte, 2) | tag (16 bytes) | payload (the implementation's resume point)
 //
 // where tag is the first 16 bytes of HMAC-SHA256, under a TokenKey, of a domain string, the
-// version, the order, the direction, the user, each filter field (absent, or present with its
-// Fold) and the payload. DecodeToken recomputes it for the request at hand, so a token that is
-// garbled, truncated or forged, or was issued for another user, order, direction or filter, or
-// under another key, is ErrBadToken.
+// version, the order, the direction, the user, the collection, each filter field (absent, or
+// present with its Fold) and the payload. DecodeToken recomputes it for the request at hand, so
+// a token that is garbled, truncated or forged, or was issued for another user, collection,
+// order, direction or filter, or under another key, is ErrBadToken.
 //
 // The key is what makes the payload trustworthy: implementations hand it to their storage as
 // it is (kvstore passes a Workers KV list cursor), and storage that fails on a garbage cursor
@@ -70,17 +70,17 @@ func NewTokenKey(secret string) *TokenKey {
 	return k
 }
 
-// EncodeToken returns the URL-safe page token that carries payload for user's query q.
-func (k *TokenKey) EncodeToken(user string, q Query, payload []byte) string {
+// EncodeToken returns the URL-safe page token that carries payload for the space's query q.
+func (k *TokenKey) EncodeToken(sp Space, q Query, payload []byte) string {
 	b := make([]byte, 1, 1+tokenTagLen+len(payload))
 	b[0] = tokenVersion
-	b = k.tag(b, user, q, payload)
+	b = k.tag(b, sp, q, payload)
 	return tokenEncoding.EncodeToString(append(b, payload...))
 }
 
 // DecodeToken returns the payload of a token that EncodeToken made under this key for the
-// same user, order, direction and filter as q, or ErrBadToken.
-func (k *TokenKey) DecodeToken(token, user string, q Query) ([]byte, error) {
+// same space, order, direction and filter as q, or ErrBadToken.
+func (k *TokenKey) DecodeToken(token string, sp Space, q Query) ([]byte, error) {
 	if len(token) > MaxTokenLen {
 		return nil, ErrBadToken
 	}
@@ -95,14 +95,14 @@ func (k *TokenKey) DecodeToken(token, user string, q Query) ([]byte, error) {
 	}
 	payload := b[1+tokenTagLen:]
 	var want [tokenTagLen]byte
-	if !hmac.Equal(k.tag(want[:0], user, q, payload), b[1:1+tokenTagLen]) {
+	if !hmac.Equal(k.tag(want[:0], sp, q, payload), b[1:1+tokenTagLen]) {
 		return nil, ErrBadToken
 	}
 	return payload, nil
 }
 
-// tag appends the token tag of payload for user's query q to b.
-func (k *TokenKey) tag(b []byte, user string, q Query, payload []byte) []byte {
+// tag appends the token tag of payload for the space's query q to b.
+func (k *TokenKey) tag(b []byte, sp Space, q Query, payload []byte) []byte {
 	m := k.macs.Get().(*tokenMAC)
 	defer k.macs.Put(m)
 	// The bound values are length-prefixed, so no two bindings write the same bytes; the
@@ -118,8 +118,9 @@ func (k *TokenKey) tag(b []byte, user string, q Query, payload []byte) []byte {
 		asc = 1
 	}
 	msg = append(msg, tokenVersion, byte(q.Order), asc)
-	str(user)
-	for _, f := range []*string{q.Filter.Type, q.Filter.ContainerType, q.Filter.ReferenceType} {
+	str(sp.User)
+	str(sp.Collection.Name)
+	for _, f := range q.Filter {
 		if f == nil {
 			msg = append(msg, 0)
 			continue

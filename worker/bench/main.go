@@ -20,8 +20,10 @@
 //
 //   - create: POSTs of the seed payload at 16 concurrent, alternating rounds between the Workers
 //     (the order reversed every round), req/s, p50 and p99, and the ratios to the baseline;
-//   - the KV operations one create, get and list make, counted by the Go Worker's adapter
-//     (KV_OP_COUNTS=1 makes it report them in a Server-Timing header);
+//   - the KV operations (reads, writes, lists, deletes) one create, get, update, list page and
+//     delete make in each collection (used, trending, shared), counted by the Go Worker's
+//     adapter (KV_OP_COUNTS=1 makes it report them in a Server-Timing header); -kvops prints
+//     only these;
 //   - list latency, GET ?$top=25, with 50 and with 5,000 stored records;
 //   - the latency of the first request after a cold start (wrangler dev just ready).
 //
@@ -76,6 +78,7 @@ var (
 	loadCreates = flag.Int("load", 2000, "creates in the sustained mixed load (with a list after every 4th and a delete after every 5th); 0 skips it")
 	loadC       = flag.Int("load-c", 48, "requests in flight in the sustained mixed load")
 	profile     = flag.Bool("profile", true, "also measure the CPU time of a request in Node.js, by where it goes (worker/bench/profile.mjs)")
+	kvOpsOnly   = flag.Bool("kvops", false, "only count the KV operations of each request of each collection, on the Go Worker")
 )
 
 const maxRequestsPerRound = 200_000 // a bound on every load loop besides its time
@@ -155,6 +158,17 @@ func run() (err error) {
 	kvW := &target{name: "JS with the store's KV work", cfg: serverConfig{name: "kvwork", config: filepath.Join(root, "worker", "bench", "baseline", "wrangler.jsonc"),
 		main: filepath.Join(root, "worker", "bench", "baseline", "kvwork.mjs"), persist: filepath.Join(tmp, "kvwork")}}
 	targets := []*target{goW, jsW}
+	if *kvOpsOnly {
+		if goW.srv, err = startServer(goW.cfg); err != nil {
+			return err
+		}
+		ops, err := kvOps(goW, secret)
+		if err != nil {
+			return err
+		}
+		printKVOps(ops)
+		return nil
+	}
 	if *kvwork {
 		targets = append(targets, kvW)
 	}
@@ -286,13 +300,11 @@ func run() (err error) {
 		fmt.Printf("  %-42s %8.2fx %8.2fx %8.2fx\n", "Go Worker / JS with the store's KV work", g.rate()/k.rate(), ratio(g.pct(50), k.pct(50)), ratio(g.pct(99), k.pct(99)))
 	}
 	fmt.Println()
-	fmt.Println("KV operations per request (counted by the Go Worker's adapter):")
 	if opsErr != nil {
+		fmt.Println("KV operations per request (counted by the Go Worker's adapter):")
 		fmt.Printf("  not reported: %v\n", opsErr)
 	} else {
-		for _, o := range ops {
-			fmt.Printf("  %-34s %s\n", o[0], o[1])
-		}
+		printKVOps(ops)
 	}
 	fmt.Println()
 	fmt.Printf("List: GET ?$top=25, one at a time, %d requests per size, alternating (seeding %d records through the API took %v)\n",
@@ -525,45 +537,84 @@ func mergeHeader(a, b http.Header) http.Header {
 
 var serverTiming = regexp.MustCompile(`kv;desc="([^"]*)"`)
 
-// kvOps makes one create, one get and one list and reads the KV operations the adapter
-// reports for each.
-func kvOps(t *target, secret string) ([][2]string, error) {
+// kvSamples are, per collection, a payload to create and a PATCH body that changes an order
+// key (so the update moves the record in its lists). used's payload is the seed.
+var kvSamples = []struct{ collection, create, patch string }{
+	{"used", "", `{"lastUsed":{"lastAccessedDateTime":"2026-02-01T00:00:00Z"}}`},
+	{"trending", `{"weight":"0.1583399742569597","lastModifiedDateTime":"2026-01-05T10:00:00Z",` +
+		`"resourceVisualization":{"title":"Bench plan","type":"Word","containerType":"Site","containerDisplayName":"Docs",` +
+		`"containerWebUrl":"https://contoso.sharepoint.com/sites/docs"},` +
+		`"resourceReference":{"webUrl":"https://contoso.sharepoint.com/sites/docs/plan.docx","id":"drives/b!x/items/01","type":"microsoft.graph.driveItem"}}`,
+		`{"weight":0.75}`},
+	{"shared", `{"lastShared":{"sharedDateTime":"2026-01-05T10:00:00Z","sharingSubject":"Bench plan","sharingType":"Direct",` +
+		`"sharedBy":{"address":"megan@contoso.com","displayName":"Megan Bowen","id":"c74dcd16"},"sharingReference":{}},` +
+		`"resourceVisualization":{"title":"Bench plan","type":"Word","containerType":"Site"},` +
+		`"resourceReference":{"webUrl":"https://contoso.sharepoint.com/sites/docs/plan.docx","id":"drives/b!x/items/01","type":"microsoft.graph.driveItem"}}`,
+		`{"lastShared":{"sharedDateTime":"2026-02-01T00:00:00Z"}}`},
+}
+
+// kvOps makes, in each collection, one create, get, update, list page and delete, and reads
+// the KV operations the adapter reports for each: rows of collection, request, counts.
+func kvOps(t *target, secret string) ([][3]string, error) {
 	h := mergeHeader(bearer(secret, "bench-kvops"), http.Header{"Content-Type": {"application/json"}})
-	base := t.srv.Base + "/me/insights/used"
-	var out [][2]string
-	read := func(what string, res *http.Response) error {
-		m := serverTiming.FindStringSubmatch(res.Header.Get("Server-Timing"))
-		if m == nil {
-			return errors.New("this build does not report them (no Server-Timing kv entry)")
+	var out [][3]string
+	for _, c := range kvSamples {
+		base := t.srv.Base + "/me/insights/" + c.collection
+		body := []byte(c.create)
+		if c.create == "" {
+			body = seed
 		}
-		out = append(out, [2]string{what, m[1]})
-		return nil
-	}
-	// Records to list, first.
-	for i := 0; i < 30; i++ {
-		if _, status, _, err := do(context.Background(), client, "POST", base, h, seed); err != nil || status != 201 {
-			return nil, fmt.Errorf("create: %v %d", err, status)
+		call := func(what, method, url string, body []byte, want int) (*http.Response, error) {
+			_, status, res, err := do(context.Background(), client, method, url, h, body)
+			if err == nil && status != want {
+				err = fmt.Errorf("status %d, want %d", status, want)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("%s %s: %w", c.collection, what, err)
+			}
+			m := serverTiming.FindStringSubmatch(res.Header.Get("Server-Timing"))
+			if m == nil {
+				return nil, errors.New("this build does not report them (no Server-Timing kv entry)")
+			}
+			out = append(out, [3]string{c.collection, what, m[1]})
+			return res, nil
+		}
+		// Records to list, first.
+		for i := 0; i < 30; i++ {
+			if _, status, _, err := do(context.Background(), client, "POST", base, h, body); err != nil || status != 201 {
+				return nil, fmt.Errorf("%s create: %v %d", c.collection, err, status)
+			}
+		}
+		res, err := call("create (POST)", "POST", base, body, 201)
+		if err != nil {
+			return nil, err
+		}
+		loc := res.Header.Get("Location")
+		for _, r := range []struct {
+			what, method, url string
+			body              []byte
+			want              int
+		}{
+			{"get (GET /{id})", "GET", loc, nil, 200},
+			{"update (PATCH /{id})", "PATCH", loc, []byte(c.patch), 204},
+			{"list page (GET ?$top=25, 31 records)", "GET", base + "?$top=25", nil, 200},
+			{"delete (DELETE /{id})", "DELETE", loc, nil, 204},
+		} {
+			if _, err := call(r.what, r.method, r.url, r.body, r.want); err != nil {
+				return nil, err
+			}
 		}
 	}
-	_, status, res, err := do(context.Background(), client, "POST", base, h, seed)
-	if err != nil || status != 201 {
-		return nil, fmt.Errorf("create: %v %d", err, status)
-	}
-	if err := read("create (POST)", res); err != nil {
-		return nil, err
-	}
-	loc := res.Header.Get("Location")
-	_, status, res, err = do(context.Background(), client, "GET", loc, h, nil)
-	if err != nil || status != 200 {
-		return nil, fmt.Errorf("get: %v %d", err, status)
-	}
-	read("get (GET /{id})", res)
-	_, status, res, err = do(context.Background(), client, "GET", base+"?$top=25", h, nil)
-	if err != nil || status != 200 {
-		return nil, fmt.Errorf("list: %v %d", err, status)
-	}
-	read("list (GET ?$top=25, 31 records)", res)
 	return out, nil
+}
+
+// printKVOps prints what kvOps counted.
+func printKVOps(ops [][3]string) {
+	fmt.Println("KV operations per request, by collection (counted by the Go Worker's adapter):")
+	fmt.Printf("  %-9s %-38s %s\n", "", "request", "reads (get), writes (put), lists, deletes")
+	for _, o := range ops {
+		fmt.Printf("  %-9s %-38s %s\n", o[0], o[1], o[2])
+	}
 }
 
 // seedRecords stores n records for user through the API, 16 at a time.

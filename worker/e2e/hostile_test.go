@@ -15,8 +15,10 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,6 +48,8 @@ type hostile struct {
 	// error.message, or error.target, or the code of one of error.details.
 	why   string
 	allow string // the Allow header of a 405
+	// coll, when set, is a collection besides used that must have no records after the case.
+	coll *collection
 }
 
 var hostileCodes = map[int]string{
@@ -87,6 +91,7 @@ func TestHostileInputs(t *testing.T) {
 		{"path", hx.pathCases()},
 		{"header", hx.headerCases()},
 		{"method", hx.methodCases()},
+		{"collections", hx.collectionCases(t)},
 	}
 	seen := map[string]bool{}
 	var serverErrors []string
@@ -110,6 +115,9 @@ func TestHostileInputs(t *testing.T) {
 					hx.check(t, tt, res)
 				}
 				hx.stillServing(t, "0")
+				if tt.coll != nil {
+					hx.emptyIn(t, tt.coll)
+				}
 			})
 		}
 	}
@@ -209,6 +217,130 @@ func (hx *hostileEnv) stillServing(t *testing.T, count string) {
 	if err != nil || after.status != 200 || string(after.body) != count {
 		t.Errorf("the next request: %v %v; want 200 and the count %s", after, err, count)
 	}
+}
+
+// emptyIn asserts that the user has no records in c.
+func (hx *hostileEnv) emptyIn(t *testing.T, c *collection) {
+	t.Helper()
+	r, err := hx.w.send(req{method: "GET", path: c.path("/$count"), token: hx.token, client: quick})
+	if err != nil || r.status != 200 || string(r.body) != "0" {
+		t.Errorf("%s count: %v %v; want 0", c.name, r, err)
+	}
+}
+
+// ---- collections ----
+
+// collectionCases are the hostile inputs of trending and shared: each rule of their own
+// members, their query options and paths, and every invalid file of their corpora
+// (internal/insight/testdata/corpus/<collection>/invalid).
+func (hx *hostileEnv) collectionCases(t *testing.T) []hostile {
+	f := [3]string{"Word", "Site", "megan@contoso.com"}
+	trending := trendingColl.item("", "0.5", "", f, "T")
+	shared := sharedColl.item("", sharedColl.at(2021), "", f, "T")
+	edit := func(valid, old, new string) string {
+		if !strings.Contains(valid, old) {
+			t.Fatalf("%q is not in %s", old, valid)
+		}
+		return strings.Replace(valid, old, new, 1)
+	}
+	postT := func(body string) req { return req{method: "POST", path: trendingColl.path(""), body: body} }
+	postS := func(body string) req { return req{method: "POST", path: sharedColl.path(""), body: body} }
+	weight := func(v string) req { return postT(edit(trending, `"weight":0.5`, `"weight":`+v)) } // members are in name order
+	detail := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(`{"sharedDateTime":"2020-01-01T00:00:00Z"}`)
+		}
+		return b.String()
+	}
+	sharedWith := func(member string) req {
+		return postS(edit(shared, `"resourceVisualization"`, member+`,"resourceVisualization"`))
+	}
+	tc, sc := trendingColl, sharedColl
+	cases := []hostile{
+		{desc: "trending: weight NaN", r: weight("NaN"), status: 400, coll: tc},
+		{desc: "trending: weight Infinity", r: weight("Infinity"), status: 400, coll: tc},
+		{desc: "trending: weight -Infinity", r: weight("-Infinity"), status: 400, coll: tc},
+		{desc: "trending: weight 1e400", r: weight("1e400"), status: 400, why: "weight", coll: tc},
+		{desc: "trending: weight -1e400", r: weight("-1e400"), status: 400, why: "weight", coll: tc},
+		{desc: `trending: weight "abc"`, r: weight(`"abc"`), status: 400, why: "weight", coll: tc},
+		{desc: `trending: weight ""`, r: weight(`""`), status: 400, why: "weight", coll: tc},
+		{desc: `trending: weight "NaN"`, r: weight(`"NaN"`), status: 400, why: "weight", coll: tc},
+		{desc: `trending: weight "Infinity"`, r: weight(`"Infinity"`), status: 400, why: "weight", coll: tc},
+		{desc: `trending: weight "1e400"`, r: weight(`"1e400"`), status: 400, why: "weight", coll: tc},
+		{desc: `trending: weight " 1"`, r: weight(`" 1"`), status: 400, why: "weight", coll: tc},
+		{desc: `trending: weight "0x10"`, r: weight(`"0x10"`), status: 400, why: "weight", coll: tc},
+		{desc: "trending: weight of 10,000 digits as a string", r: weight(`"1` + strings.Repeat("0", 10000) + `"`), status: 400, why: "weight", coll: tc},
+		{desc: "trending: weight null", r: weight("null"), status: 400, why: "weight", coll: tc},
+		{desc: "trending: weight true", r: weight("true"), status: 400, why: "weight", coll: tc},
+		{desc: "trending: weight an array", r: weight("[1]"), status: 400, why: "weight", coll: tc},
+		{desc: "trending: weight an object", r: weight(`{"value":1}`), status: 400, why: "weight", coll: tc},
+		{desc: "trending: weight missing", r: postT(edit(trending, `,"weight":0.5`, ``)), status: 400, why: "weight", coll: tc},
+		{desc: "trending: lastModifiedDateTime not a date", r: postT(edit(trending, `"weight":0.5`, `"weight":0.5,"lastModifiedDateTime":"soon"`)), status: 400, why: "lastModifiedDateTime", coll: tc},
+		{desc: "trending: @odata.type of used", r: postT(edit(trending, `{`, `{"@odata.type":"#microsoft.graph.usedInsight",`)), status: 400, why: "@odata.type", coll: tc},
+		{desc: "trending: a shared insight", r: postT(shared), status: 400, coll: tc},
+		{desc: `trending: PATCH weight "abc"`, r: req{method: "PATCH", path: tc.path("/x"), body: `{"weight":"abc"}`}, status: 400, why: "weight", coll: tc},
+		{desc: "trending: $orderby of used", r: req{method: "GET", path: tc.path("?$orderby=LastUsed/LastAccessedDateTime")}, status: 400, why: "$orderby"},
+		{desc: "trending: $orderby weight sideways", r: req{method: "GET", path: tc.path("?$orderby=weight%20sideways")}, status: 400, why: "$orderby"},
+		{desc: "trending: $filter on weight", r: req{method: "GET", path: tc.path("?$filter=weight%20eq%201")}, status: 400, why: "$filter"},
+		{desc: "trending: $filter of shared", r: req{method: "GET", path: tc.path("/$count?$filter=lastShared/sharedBy/address%20eq%20'x'")}, status: 400, why: "$filter"},
+		{desc: "trending: forged $skiptoken", r: req{method: "GET", path: tc.path("?$skiptoken=" + forgedPageToken(hx.user))}, status: 400, why: "$skiptoken"},
+		{desc: "trending: a trailing /", r: req{method: "GET", path: tc.path("/")}, status: 404},
+		{desc: "trending: in capitals", r: req{method: "GET", path: "/me/insights/TRENDING"}, status: 404},
+		{desc: "trending: %2F inside the collection", r: req{method: "GET", path: "/me/insights/trending%2Fx"}, status: 404},
+		{desc: "trending: PUT the collection", r: req{method: "PUT", path: tc.path(""), body: trending}, status: 405, allow: "GET, POST, OPTIONS"},
+		{desc: "shared: lastShared without sharedDateTime", r: postS(edit(shared, `"sharedDateTime":"2021-01-01T00:00:00Z",`, ``)), status: 400, why: "lastShared.sharedDateTime", coll: sc},
+		{desc: "shared: sharedDateTime not a date", r: postS(edit(shared, `"2021-01-01T00:00:00Z"`, `"2021-02-30T00:00:00Z"`)), status: 400, why: "lastShared.sharedDateTime", coll: sc},
+		{desc: "shared: lastShared null", r: postS(edit(shared, `"lastShared":{`, `"lastShared":null,"x":{`)), status: 400, coll: sc},
+		{desc: "shared: lastShared a string", r: postS(`{"lastShared":"yesterday","resourceVisualization":{},"resourceReference":{"id":"x"}}`), status: 400, why: "lastShared", coll: sc},
+		{desc: "shared: lastShared missing", r: postS(`{"resourceVisualization":{},"resourceReference":{"id":"x"}}`), status: 400, why: "lastShared", coll: sc},
+		{desc: "shared: sharingHistory of 101", r: sharedWith(`"sharingHistory":[` + detail(101) + `]`), status: 400, coll: sc},
+		{desc: "shared: sharingHistory of 1,000", r: sharedWith(`"sharingHistory":[` + detail(1000) + `]`), status: 400, coll: sc},
+		{desc: "shared: sharingHistory of 10,000", r: sharedWith(`"sharingHistory":[` + detail(10000) + `]`), status: 413, coll: sc},
+		{desc: "shared: sharingHistory with a number", r: sharedWith(`"sharingHistory":[1]`), status: 400, coll: sc},
+		{desc: "shared: sharingHistory with null", r: sharedWith(`"sharingHistory":[` + detail(1) + `,null]`), status: 400, coll: sc},
+		{desc: "shared: sharingHistory an object", r: sharedWith(`"sharingHistory":{"sharedDateTime":"2020-01-01T00:00:00Z"}`), status: 400, why: "sharingHistory", coll: sc},
+		{desc: "shared: sharingHistory entry without sharedDateTime", r: sharedWith(`"sharingHistory":[{"sharingType":"Direct"}]`), status: 400, coll: sc},
+		{desc: "shared: sharedBy.address of 5,000 characters", r: postS(edit(shared, `"megan@contoso.com"`, `"`+strings.Repeat("m", 5000)+`"`)), status: 400, why: "lastShared.sharedBy.address", coll: sc},
+		{desc: "shared: sharedBy a string", r: postS(edit(shared, `"sharedBy":{`, `"sharedBy":"megan","x":{`)), status: 400, coll: sc},
+		{desc: "shared: an unknown member of sharedBy", r: postS(edit(shared, `"address":`, `"mail":"x","address":`)), status: 400, why: "lastShared.sharedBy.mail", coll: sc},
+		{desc: "shared: sharingReference with a javascript: URL", r: postS(edit(shared, `"sharingReference":{}`, `"sharingReference":{"webUrl":"javascript:alert(1)"}`)), status: 400, why: "lastShared.sharingReference.webUrl", coll: sc},
+		{desc: "shared: @odata.type of trending", r: postS(edit(shared, `{`, `{"@odata.type":"#microsoft.graph.trending",`)), status: 400, why: "@odata.type", coll: sc},
+		{desc: "shared: a trending item", r: postS(trending), status: 400, coll: sc},
+		{desc: "shared: $filter address ne", r: req{method: "GET", path: sc.path("?$filter=lastShared/sharedBy/address%20ne%20'x'")}, status: 400, why: "$filter"},
+		{desc: "shared: $filter address twice", r: req{method: "GET", path: sc.path("?$filter=lastShared/sharedBy/address%20eq%20'x'%20and%20LASTSHARED/SHAREDBY/ADDRESS%20eq%20'y'")}, status: 400, why: "$filter"},
+		{desc: "shared: $filter on sharedBy", r: req{method: "GET", path: sc.path("?$filter=lastShared/sharedBy%20eq%20'x'")}, status: 400, why: "$filter"},
+		{desc: "shared: $orderby weight", r: req{method: "GET", path: sc.path("?$orderby=weight")}, status: 400, why: "$orderby"},
+		{desc: "shared: $orderby by a second key", r: req{method: "GET", path: sc.path("?$orderby=lastShared/sharedDateTime,weight")}, status: 400, why: "$orderby"},
+		{desc: "shared: $select of used's member", r: req{method: "GET", path: sc.path("?$select=lastUsed")}, status: 400, why: "$select"},
+		{desc: "shared: DELETE $count", r: req{method: "DELETE", path: sc.path("/$count")}, status: 405, allow: "GET, OPTIONS"},
+		{desc: "used: a trending item", r: req{method: "POST", path: "/me/insights/used", body: trending}, status: 400, why: "unknownMember"},
+		{desc: "used: @odata.type of shared", r: req{method: "POST", path: "/me/insights/used", body: strings.Replace(hx.seed, `{`, `{"@odata.type":"#microsoft.graph.sharedInsight",`, 1)}, status: 400, why: "invalidODataType"},
+	}
+	for _, c := range collections {
+		files := c.corpus(t, "invalid")
+		expected := c.expected(t)
+		names := slices.Sorted(maps.Keys(files))
+		for _, name := range names {
+			h := hostile{desc: "corpus " + c.name + "/invalid/" + name, r: req{method: "POST", path: c.path(""), body: files[name]}, status: 400}
+			if len(files[name]) > 64<<10 {
+				h.status = 413
+			} else if e := expected["invalid/"+name]; len(e) > 0 {
+				h.why = e[0].Code // the code of the first detail
+			}
+			if c != usedColl {
+				h.coll = c
+			}
+			if files[name] == "" {
+				h.r.header = map[string]string{"Content-Type": "application/json"}
+			}
+			cases = append(cases, h)
+		}
+	}
+	return cases
 }
 
 // send sends tt as the test user.

@@ -19,19 +19,32 @@ import (
 // /users/{alice} (403). Users whose names are crafted to look like alice's, or like a piece of
 // the storage layout, see nothing of hers either. At the end alice's records, listed in every
 // order and counted, are exactly what they were.
+//
+// It runs in each collection.
 func TestIsolation(t *testing.T) {
 	t.Parallel()
 	w := sharedWorker(t)
+	eachCollection(t, func(t *testing.T, c *collection) { testIsolation(t, w, c) })
+}
+
+func testIsolation(t *testing.T, w *worker, c *collection) {
 	alice := newUser("alice")
 	upn := alice + "@Contoso.com"
 	sign := func(claims map[string]any) string { return w.sign(claims, time.Hour, time.Now()) }
 	aliceTok := sign(map[string]any{"sub": alice, "upn": upn, "scp": "Sites.ReadWrite.All"})
 	bobTok := sign(map[string]any{"sub": newUser("bob"), "scp": "Sites.ReadWrite.All"})
-	w.create(t, aliceTok, insight("shared-id", "2020-01-01T00:00:00Z", "2019-01-01T00:00:00Z", "Word", "Site", "microsoft.graph.driveItem", "Alice1"))
-	w.create(t, aliceTok, insight("alice-2", "2021-01-01T00:00:00Z", "2018-01-01T00:00:00Z", "Excel", "Mail", "microsoft.graph.message", "Alice2"))
-	w.create(t, aliceTok, insight("a.b~c_d-e", "2022-01-01T00:00:00Z", "", "Pdf", "OneDriveBusiness", "microsoft.graph.driveItem", "Alice3"))
-	before := view(t, w, aliceTok)
-	next := w.do(t, req{method: "GET", path: "/me/insights/used?$top=1", token: aliceTok})
+	k1 := func(date string) string {
+		if c.key1Path == "" || date == "" {
+			return ""
+		}
+		return quote(date)
+	}
+	w.createIn(t, c, aliceTok, c.item("shared-id", c.at(2020), k1("2019-01-01T00:00:00Z"), [3]string{"Word", "Site", "microsoft.graph.driveItem"}, "Alice1"))
+	w.createIn(t, c, aliceTok, c.item("alice-2", c.at(2021), k1("2018-01-01T00:00:00Z"), [3]string{"Excel", "Mail", "microsoft.graph.message"}, "Alice2"))
+	w.createIn(t, c, aliceTok, c.item("a.b~c_d-e", c.at(2022), "", [3]string{"Pdf", "OneDriveBusiness", "microsoft.graph.driveItem"}, "Alice3"))
+	before := view(t, w, c, aliceTok)
+	col := "/insights/" + c.name
+	next := w.do(t, req{method: "GET", path: c.path("?$top=1"), token: aliceTok})
 	var page struct {
 		Next string `json:"@odata.nextLink"`
 	}
@@ -40,14 +53,14 @@ func TestIsolation(t *testing.T) {
 	}
 	skiptoken, _ := url.ParseQuery(page.Next[strings.Index(page.Next, "?")+1:])
 
-	lists := []string{
-		"", "?$count=true", "?$top=1", "?$top=999",
-		"?$orderby=LastUsed/LastAccessedDateTime%20asc", "?$orderby=LastUsed/LastAccessedDateTime%20desc",
-		"?$orderby=LastUsed/LastModifiedDateTime%20asc", "?$orderby=LastUsed/LastModifiedDateTime%20desc",
-		"?$filter=ResourceVisualization/Type%20eq%20'Excel'", "?$filter=resourceVisualization/containerType%20eq%20'Site'",
-		"?$filter=resourceReference/type%20eq%20'microsoft.graph.driveItem'%20and%20ResourceVisualization/Type%20eq%20'Word'",
-		"?$select=id,resourceVisualization", "?$count=true&$top=1&$orderby=LastUsed/LastModifiedDateTime%20asc&$select=lastUsed",
+	lists := []string{"", "?$count=true", "?$top=1", "?$top=999"}
+	for _, o := range c.orders {
+		lists = append(lists, "?$orderby="+o+"%20asc", "?$orderby="+o+"%20desc")
 	}
+	lastOrder := c.orders[len(c.orders)-1]
+	lists = append(lists, "?$filter="+c.filters[0]+"%20eq%20'Excel'", "?$filter="+strings.ToLower(c.filters[1])+"%20eq%20'Site'",
+		"?$filter="+c.filters[2]+"%20eq%20'microsoft.graph.driveItem'%20and%20"+c.filters[0]+"%20eq%20'Word'",
+		"?$select=id,resourceVisualization", "?$count=true&$top=1&$orderby="+lastOrder+"%20asc&$select="+c.key0)
 	ids := []string{"shared-id", "alice-2", "a.b~c_d-e"}
 	patch := `{"resourceVisualization":{"title":"Bob was here"}}`
 	// ops are every request bob can make on a collection path (…/insights/used).
@@ -56,14 +69,14 @@ func TestIsolation(t *testing.T) {
 	for _, q := range lists {
 		ops = append(ops, op{"GET", q, ""})
 	}
-	ops = append(ops, op{"GET", "/$count", ""}, op{"GET", "/$count?$filter=ResourceVisualization/Type%20eq%20'Excel'", ""})
+	ops = append(ops, op{"GET", "/$count", ""}, op{"GET", "/$count?$filter=" + c.filters[0] + "%20eq%20'Excel'", ""})
 	for _, id := range ids {
 		ops = append(ops, op{"GET", "/" + id, ""}, op{"GET", "/" + id + "?$select=resourceVisualization", ""},
 			op{"PATCH", "/" + id, patch}, op{"PATCH", "/" + id, `{}`}, op{"DELETE", "/" + id, ""})
 	}
 	// Creates are tried only on alice's path: bob's own records would change what /me shows.
-	creates := []op{{"POST", "", insight("shared-id", "2023-01-01T00:00:00Z", "", "Word", "Site", "microsoft.graph.driveItem", "Bob")},
-		{"POST", "/$ref", insight("alice-2", "2023-01-01T00:00:00Z", "", "Word", "Site", "microsoft.graph.driveItem", "Bob")}}
+	bobs := [3]string{"Word", "Site", "microsoft.graph.driveItem"}
+	creates := []op{{"POST", "", c.item("shared-id", c.at(2023), "", bobs, "Bob")}, {"POST", "/$ref", c.item("alice-2", c.at(2023), "", bobs, "Bob")}}
 
 	// want is what bob gets for an op through /me (mine) or through alice's user path.
 	want := func(o op, mine bool) (int, string) {
@@ -101,10 +114,10 @@ func TestIsolation(t *testing.T) {
 		base string
 		mine bool
 	}{
-		{"/me/insights/used", true},
-		{"/users/" + alice + "/insights/used", false},
-		{"/users/" + url.PathEscape(upn) + "/insights/used", false},
-		{"/users/" + url.PathEscape(strings.ToUpper(upn)) + "/insights/used", false},
+		{"/me" + col, true},
+		{"/users/" + alice + col, false},
+		{"/users/" + url.PathEscape(upn) + col, false},
+		{"/users/" + url.PathEscape(strings.ToUpper(upn)) + col, false},
 	}
 	n := 0
 	var batch []string
@@ -168,11 +181,11 @@ func TestIsolation(t *testing.T) {
 
 	// Alice's page token is bound to her: for bob it is a bad $skiptoken, directly and in a batch.
 	tokenQuery := "?$top=1&$skiptoken=" + url.QueryEscape(skiptoken.Get("$skiptoken"))
-	checkError(t, w.do(t, req{method: "GET", path: "/me/insights/used" + tokenQuery, token: bobTok}), 400, "invalidRequest")
+	checkError(t, w.do(t, req{method: "GET", path: c.path(tokenQuery), token: bobTok}), 400, "invalidRequest")
 	r := w.do(t, req{method: "POST", path: "/$batch", token: bobTok,
-		body: `{"requests":[{"id":"1","method":"GET","url":"me/insights/used` + tokenQuery + `"},` +
-			`{"id":"2","method":"DELETE","url":"/users/` + alice + `/insights/used/shared-id","dependsOn":["1"]},` +
-			`{"id":"3","method":"GET","url":"/users/` + alice + `/insights/used/shared-id","headers":{"Authorization":"Bearer ` + bobTok + `"}}]}`})
+		body: `{"requests":[{"id":"1","method":"GET","url":"me` + col + tokenQuery + `"},` +
+			`{"id":"2","method":"DELETE","url":"/users/` + alice + col + `/shared-id","dependsOn":["1"]},` +
+			`{"id":"3","method":"GET","url":"/users/` + alice + col + `/shared-id","headers":{"Authorization":"Bearer ` + bobTok + `"}}]}`})
 	if got := batchStatuses(t, r); got != "1:400 2:424 3:403" {
 		t.Errorf("bob's batch with alice's page token: %s", got)
 	}
@@ -183,38 +196,55 @@ func TestIsolation(t *testing.T) {
 		tok := sign(map[string]any{"sub": sub, "scp": "Sites.ReadWrite.All"})
 		desc := fmt.Sprintf("user %q", sub)
 		for _, o := range []op{{"GET", "?$count=true", ""}, {"GET", "/$count", ""}, {"GET", "/shared-id", ""}, {"DELETE", "/alice-2", ""}, {"PATCH", "/a.b~c_d-e", patch}} {
-			r := w.do(t, req{method: o.method, path: "/me/insights/used" + o.suffix, body: o.body, token: tok})
+			r := w.do(t, req{method: o.method, path: c.path(o.suffix), body: o.body, token: tok})
 			n++
 			if r.status == 401 { // a name the service does not take is no way in either
 				checkError(t, r, 401, "InvalidAuthenticationToken")
 				continue
 			}
-			check(desc+": "+o.method+" /me/insights/used"+o.suffix, o, true, r.status, r.body)
+			check(desc+": "+o.method+" "+c.path(o.suffix), o, true, r.status, r.body)
 		}
-		if r := w.do(t, req{method: "GET", path: "/users/" + url.PathEscape(sub) + "/insights/used", token: bobTok}); r.status != 403 && r.status != 400 && r.status != 404 {
+		if r := w.do(t, req{method: "GET", path: "/users/" + url.PathEscape(sub) + col, token: bobTok}); r.status != 403 && r.status != 400 && r.status != 404 {
 			t.Errorf("bob reading user %q: %v", sub, r)
 		}
 	}
 	t.Logf("%d requests of bob's and look-alike users; none saw or changed alice's records", n)
 
 	// Bob's record with alice's id is his own: a 201, not a 409; hers stays as it was.
-	if r := w.do(t, req{method: "POST", path: "/me/insights/used", body: creates[0].body, token: bobTok}); r.status != 201 {
+	if r := w.do(t, req{method: "POST", path: c.path(""), body: creates[0].body, token: bobTok}); r.status != 201 {
 		t.Errorf("bob creating his shared-id: %v", r)
 	}
-	if r := w.do(t, req{method: "GET", path: "/me/insights/used/shared-id", token: bobTok}); r.status != 200 || !strings.Contains(string(r.body), `"Bob"`) {
+	if r := w.do(t, req{method: "GET", path: c.path("/shared-id"), token: bobTok}); r.status != 200 || !strings.Contains(string(r.body), `"Bob"`) {
 		t.Errorf("bob reading his shared-id: %v", r)
 	}
-	if after := view(t, w, aliceTok); after != before {
+	if after := view(t, w, c, aliceTok); after != before {
 		t.Errorf("alice's records changed:\n%s\nwere\n%s", after, before)
+	}
+	// Alice's records of this collection are not in her others.
+	for _, o := range collections {
+		if o == c {
+			continue
+		}
+		if r := w.do(t, req{method: "GET", path: o.path("/shared-id"), token: aliceTok}); r.status != 404 {
+			t.Errorf("alice's %s record read through %s: %v", c.name, o.name, r)
+		}
+		if r := w.do(t, req{method: "GET", path: o.path("/$count"), token: aliceTok}); r.status != 200 || string(r.body) != "0" {
+			t.Errorf("alice's %s count: %v", o.name, r)
+		}
 	}
 }
 
-// view is everything a user can read of their records: every order in full, and the count.
-func view(t *testing.T, w *worker, tok string) string {
+// view is everything a user can read of their records of c: every order in full, and the
+// count.
+func view(t *testing.T, w *worker, c *collection, tok string) string {
 	t.Helper()
 	var b strings.Builder
-	for _, q := range []string{"", "?$orderby=LastUsed/LastAccessedDateTime%20asc", "?$orderby=LastUsed/LastModifiedDateTime%20desc", "?$orderby=LastUsed/LastModifiedDateTime%20asc"} {
-		r := w.do(t, req{method: "GET", path: "/me/insights/used" + q, token: tok})
+	queries := []string{""}
+	for _, o := range c.orders {
+		queries = append(queries, "?$orderby="+o+"%20asc", "?$orderby="+o+"%20desc")
+	}
+	for _, q := range queries {
+		r := w.do(t, req{method: "GET", path: c.path(q), token: tok})
 		var p struct {
 			Value []json.RawMessage `json:"value"`
 		}
@@ -226,7 +256,7 @@ func view(t *testing.T, w *worker, tok string) string {
 			b.WriteByte('\n')
 		}
 	}
-	r := w.do(t, req{method: "GET", path: "/me/insights/used/$count", token: tok})
+	r := w.do(t, req{method: "GET", path: c.path("/$count"), token: tok})
 	b.WriteString("count " + string(r.body))
 	return b.String()
 }

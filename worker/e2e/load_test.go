@@ -10,18 +10,26 @@ import (
 	"github.com/usedinsight/usedinsight/internal/testsupport/loadtest"
 )
 
-// TestLoad: 2,000 creates from six users, 48 in flight, mixed with lists and deletes, on the
-// shared Worker: no 5xx from the Worker, every 201 is listed exactly once, newest first, with its
-// body, every deleted record is gone, and $count agrees. On a loaded
+// TestLoad: 2,000 creates of used insights from six users, 48 in flight, mixed with lists and
+// deletes, on the shared Worker, then 600 of trending items and 600 of shared insights: no 5xx
+// from the Worker, every 201 is listed exactly once, in the collection's default order, with
+// its body, every deleted record is gone, and $count agrees. On a loaded
 // machine wrangler dev now and then restarts the Worker mid-request (its own 503 with
 // Retry-After: 0, or a dropped connection); the client retries those, safely, because its
 // creates carry their ids, and the report counts them.
 func TestLoad(t *testing.T) {
 	t.Parallel()
 	w := sharedWorker(t)
-	rep := runLoad(t, w, 6, loadtest.Config{Creates: 2000, InFlight: 48})
-	if rep.Creates != 2000 {
-		t.Errorf("%d creates, want 2000", rep.Creates)
+	for _, c := range []struct {
+		collection string
+		creates    int
+	}{{"used", 2000}, {"trending", 600}, {"shared", 600}} {
+		t.Run(c.collection, func(t *testing.T) {
+			rep := runLoad(t, w, 6, loadtest.Config{Creates: c.creates, InFlight: 48, Collection: c.collection})
+			if rep.Creates != c.creates {
+				t.Errorf("%d creates, want %d", rep.Creates, c.creates)
+			}
+		})
 	}
 }
 

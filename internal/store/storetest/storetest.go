@@ -13,15 +13,67 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/usedinsight/usedinsight/internal/resource"
 	"github.com/usedinsight/usedinsight/internal/store"
 )
 
-// Run runs the conformance suite as subtests of t. newStore must return a new, empty store
-// whose page tokens are signed with key each time it is called.
+// Run runs the conformance suite as subtests of t, for each collection of
+// resource.Collections, and checks that collections are apart. newStore must return a new,
+// empty store whose page tokens are signed with key each time it is called.
 func Run(t *testing.T, newStore func(t *testing.T, key *store.TokenKey) store.Store) {
+	for _, c := range resource.Collections {
+		t.Run(c.Name, func(t *testing.T) {
+			runCollection(t, c, func(t *testing.T, key *store.TokenKey) *bound {
+				return &bound{newStore(t, key), c}
+			})
+		})
+	}
+	t.Run("Collections", func(t *testing.T) { testCollections(t, newStore(t, store.NewTokenKey("storetest secret"))) })
+}
+
+// bound is a store seen through one collection: its methods take a user where the store's
+// take a space, which keeps the tests short.
+type bound struct {
+	s store.Store
+	c *resource.Collection
+}
+
+func (b *bound) sp(user string) store.Space { return store.Space{Collection: b.c, User: user} }
+
+func (b *bound) Create(ctx context.Context, user string, r store.Record) error {
+	return b.s.Create(ctx, b.sp(user), r)
+}
+func (b *bound) Get(ctx context.Context, user, id string) (store.Record, error) {
+	return b.s.Get(ctx, b.sp(user), id)
+}
+func (b *bound) Replace(ctx context.Context, user string, r store.Record) error {
+	return b.s.Replace(ctx, b.sp(user), r)
+}
+func (b *bound) Delete(ctx context.Context, user, id string) error {
+	return b.s.Delete(ctx, b.sp(user), id)
+}
+func (b *bound) List(ctx context.Context, user string, q store.Query) (store.Page, error) {
+	return b.s.List(ctx, b.sp(user), q)
+}
+func (b *bound) Count(ctx context.Context, user string, f store.Filter) (int, error) {
+	return b.s.Count(ctx, b.sp(user), f)
+}
+
+// orders are the orders and directions of c's lists.
+func (b *bound) orders() []orderCase {
+	var out []orderCase
+	for _, o := range allOrders {
+		if int(o.order) < len(b.c.Orders) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func runCollection(t *testing.T, c *resource.Collection, newStore func(t *testing.T, key *store.TokenKey) *bound) {
 	tests := []struct {
 		name string
-		fn   func(*testing.T, store.Store)
+		fn   func(*testing.T, *bound)
 	}{
 		{"RoundTrip", testRoundTrip},
 		{"Errors", testErrors},
@@ -58,7 +110,7 @@ func (r rec) record(version int) store.Record {
 	return store.Record{
 		ID:   r.id,
 		JSON: fmt.Appendf(nil, `{"id":%q,"v":%d}`, r.id, version),
-		Keys: store.Keys{Accessed: r.accessed, Modified: r.modified, Type: r.typ, ContainerType: r.container, ReferenceType: r.ref},
+		Keys: store.Keys{Orders: [2]int64{r.accessed, r.modified}, Fields: [3]string{r.typ, r.container, r.ref}},
 	}
 }
 
@@ -66,7 +118,7 @@ const none = store.MinTicks
 
 func str(s string) *string { return &s }
 
-func create(t *testing.T, s store.Store, user string, recs ...rec) {
+func create(t *testing.T, s *bound, user string, recs ...rec) {
 	t.Helper()
 	for _, r := range recs {
 		if err := s.Create(context.Background(), user, r.record(1)); err != nil {
@@ -78,7 +130,7 @@ func create(t *testing.T, s store.Store, user string, recs ...rec) {
 // listAll follows Next from the first page to the last and returns every record in order.
 // It fails the test when a page is longer than q.Top, a record comes twice or the walk does
 // not end.
-func listAll(t *testing.T, s store.Store, user string, q store.Query) []store.Record {
+func listAll(t *testing.T, s *bound, user string, q store.Query) []store.Record {
 	t.Helper()
 	var all []store.Record
 	seen := make(map[string]bool)
@@ -125,12 +177,7 @@ func expectOrder(recs []rec, q store.Query) []string {
 			sel = append(sel, x)
 		}
 	}
-	key := func(r store.Record) int64 {
-		if q.Order == store.ByModified {
-			return r.Keys.Modified
-		}
-		return r.Keys.Accessed
-	}
+	key := func(r store.Record) int64 { return r.Keys.Orders[q.Order] }
 	slices.SortFunc(sel, func(a, b store.Record) int {
 		ka, kb := key(a), key(b)
 		if ka != kb {
@@ -165,23 +212,27 @@ func wantIDs(t *testing.T, what string, got []store.Record, want []string) {
 	}
 }
 
-var orders = []struct {
+// orderCase is an order and a direction. The records' first order key is called accessed,
+// the second modified, whatever the collection calls them.
+type orderCase struct {
 	name  string
 	order store.Order
 	asc   bool
-}{
-	{"accessed desc", store.ByAccessed, false},
-	{"accessed asc", store.ByAccessed, true},
-	{"modified desc", store.ByModified, false},
-	{"modified asc", store.ByModified, true},
 }
 
-func testRoundTrip(t *testing.T, s store.Store) {
+var allOrders = []orderCase{
+	{"accessed desc", 0, false},
+	{"accessed asc", 0, true},
+	{"modified desc", 1, false},
+	{"modified asc", 1, true},
+}
+
+func testRoundTrip(t *testing.T, s *bound) {
 	ctx := context.Background()
 	want := store.Record{
 		ID:   "AAMkAGI2TAAA-_.~", // every punctuation an id may carry
 		JSON: []byte(`{"id":"AAMkAGI2TAAA-_.~","lastUsed":{"lastAccessedDateTime":"2016-12-31T23:58:50.8669622+03:00"}}`),
-		Keys: store.Keys{Accessed: 636188111308669622, Modified: none, Type: "Wörd ſ", ContainerType: "", ReferenceType: "microsoft.graph.driveItem"},
+		Keys: store.Keys{Orders: [2]int64{636188111308669622, none}, Fields: [3]string{"Wörd ſ", "", "microsoft.graph.driveItem"}},
 	}
 	if err := s.Create(ctx, "alice", want); err != nil {
 		t.Fatalf("Create: %v", err)
@@ -193,7 +244,7 @@ func testRoundTrip(t *testing.T, s store.Store) {
 	sameRecord(t, "Get after Create", got, want)
 
 	want.JSON = []byte(`{"id":"AAMkAGI2TAAA-_.~","v":2}`)
-	want.Keys = store.Keys{Accessed: 0, Modified: -5, Type: "Excel", ContainerType: "Site", ReferenceType: ""}
+	want.Keys = store.Keys{Orders: [2]int64{0, -5}, Fields: [3]string{"Excel", "Site", ""}}
 	if err := s.Replace(ctx, "alice", want); err != nil {
 		t.Fatalf("Replace: %v", err)
 	}
@@ -230,7 +281,7 @@ func sameRecord(t *testing.T, what string, got, want store.Record) {
 	}
 }
 
-func testErrors(t *testing.T, s store.Store) {
+func testErrors(t *testing.T, s *bound) {
 	ctx := context.Background()
 	x := rec{id: "x", accessed: 10, modified: 5, typ: "Word"}
 	create(t, s, "alice", x)
@@ -272,7 +323,7 @@ func testErrors(t *testing.T, s store.Store) {
 	}
 }
 
-func testNoAliasing(t *testing.T, s store.Store) {
+func testNoAliasing(t *testing.T, s *bound) {
 	ctx := context.Background()
 	r := rec{id: "x", accessed: 1}.record(1)
 	want := string(r.JSON)
@@ -299,7 +350,7 @@ func testNoAliasing(t *testing.T, s store.Store) {
 	}
 }
 
-func testUsers(t *testing.T, s store.Store) {
+func testUsers(t *testing.T, s *bound) {
 	ctx := context.Background()
 	create(t, s, "alice", rec{id: "x", accessed: 1, typ: "Word"}, rec{id: "y", accessed: 2, typ: "Word"})
 	create(t, s, "bob", rec{id: "x", accessed: 3, typ: "Excel"})
@@ -323,16 +374,16 @@ func testUsers(t *testing.T, s store.Store) {
 		}
 	}
 	wantIDs(t, "bob's list", listAll(t, s, "bob", store.Query{Top: 10}), []string{"x"})
-	wantIDs(t, "bob's list of Word", listAll(t, s, "bob", store.Query{Top: 10, Filter: store.Filter{Type: str("word")}}), nil)
+	wantIDs(t, "bob's list of Word", listAll(t, s, "bob", store.Query{Top: 10, Filter: store.Filter{0: str("word")}}), nil)
 	for _, tt := range []struct {
 		user string
 		f    store.Filter
 		want int
 	}{
 		{"bob", store.Filter{}, 1},
-		{"bob", store.Filter{Type: str("Word")}, 0},
+		{"bob", store.Filter{0: str("Word")}, 0},
 		{"alice", store.Filter{}, 2},
-		{"alice", store.Filter{Type: str("Excel")}, 0},
+		{"alice", store.Filter{0: str("Excel")}, 0},
 	} {
 		if n, err := s.Count(ctx, tt.user, tt.f); n != tt.want || err != nil {
 			t.Errorf("Count(%s, %+v) = %d, %v; want %d", tt.user, tt.f, n, err, tt.want)
@@ -353,7 +404,7 @@ func testUsers(t *testing.T, s store.Store) {
 	wantIDs(t, "alice's list", listAll(t, s, "alice", store.Query{Top: 1}), []string{"y", "x"})
 }
 
-func testHostileUsers(t *testing.T, s store.Store) {
+func testHostileUsers(t *testing.T, s *bound) {
 	ctx := context.Background()
 	users := []string{
 		"alice", "a/b", "a", "a/", "/a", "../x", "..", ".", "a:b", "a\x00b", "a b", "%2F", "u/", "u",
@@ -374,7 +425,7 @@ func testHostileUsers(t *testing.T, s store.Store) {
 		got := listAll(t, s, u, store.Query{Top: 999, Asc: true})
 		wantIDs(t, fmt.Sprintf("list of user %.20q", u), got, want)
 		for _, r := range got {
-			if !strings.Contains(string(r.JSON), `"v":1`) || r.Keys.Accessed != int64(i) {
+			if !strings.Contains(string(r.JSON), `"v":1`) || r.Keys.Orders[0] != int64(i) {
 				t.Errorf("user %.20q lists %s with keys %+v: not its own", u, r.JSON, r.Keys)
 			}
 		}
@@ -395,7 +446,7 @@ func testHostileUsers(t *testing.T, s store.Store) {
 		switch {
 		case i%2 == 1 && !errors.Is(err, store.ErrNotFound):
 			t.Errorf("Get(%.20q, x) after its Delete: %v", u, err)
-		case i%2 == 0 && (err != nil || got.Keys.Accessed != int64(i)):
+		case i%2 == 0 && (err != nil || got.Keys.Orders[0] != int64(i)):
 			t.Errorf("Get(%.20q, x) = %+v, %v; want its own record", u, got.Keys, err)
 		}
 	}
@@ -412,7 +463,7 @@ var orderSet = []rec{
 	{id: "d", accessed: 10, modified: 10},
 }
 
-func testOrder(t *testing.T, s store.Store) {
+func testOrder(t *testing.T, s *bound) {
 	create(t, s, "alice", orderSet...)
 	want := map[string][]string{
 		"accessed desc": {"a", "c", "b", "e", "d", "f"},
@@ -420,7 +471,7 @@ func testOrder(t *testing.T, s store.Store) {
 		"modified desc": {"c", "a", "d", "f", "b", "e"},
 		"modified asc":  {"b", "e", "f", "a", "d", "c"},
 	}
-	for _, o := range orders {
+	for _, o := range s.orders() {
 		for _, top := range []int{999, 1, 4} {
 			got := listAll(t, s, "alice", store.Query{Order: o.order, Asc: o.asc, Top: top})
 			wantIDs(t, fmt.Sprintf("%s, top %d", o.name, top), got, want[o.name])
@@ -433,19 +484,19 @@ func testOrder(t *testing.T, s store.Store) {
 	}
 }
 
-func testTieByID(t *testing.T, s store.Store) {
+func testTieByID(t *testing.T, s *bound) {
 	// All at one instant: the order is by id (byte order) in both directions.
 	tied := []string{"~", "a", "_", "A", "0", ".", "-", "aa", "a.", "a-", "Z9", "z", "9"}
 	for _, id := range tied {
 		create(t, s, "alice", rec{id: id, accessed: 7, modified: none})
 	}
 	want := []string{"-", ".", "0", "9", "A", "Z9", "_", "a", "a-", "a.", "aa", "z", "~"}
-	for _, o := range orders {
+	for _, o := range s.orders() {
 		wantIDs(t, o.name, listAll(t, s, "alice", store.Query{Order: o.order, Asc: o.asc, Top: 3}), want)
 	}
 }
 
-func testLongIDs(t *testing.T, s store.Store) {
+func testLongIDs(t *testing.T, s *bound) {
 	ctx := context.Background()
 	all := "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~"
 	a512 := strings.Repeat("a", 512)
@@ -466,7 +517,7 @@ func testLongIDs(t *testing.T, s store.Store) {
 		}
 		sameRecord(t, "long id", got, r.record(1))
 	}
-	for _, o := range orders {
+	for _, o := range s.orders() {
 		q := store.Query{Order: o.order, Asc: o.asc, Top: 5}
 		wantIDs(t, o.name, listAll(t, s, "alice", q), expectOrder(recs, q))
 	}
@@ -499,25 +550,25 @@ var filterCases = []struct {
 	want []string
 }{
 	{"none", store.Filter{}, []string{"w1", "w2", "x1", "p1", "s1", "s2", "e1"}},
-	{"type", store.Filter{Type: str("Word")}, []string{"w1", "w2"}},
-	{"type upper", store.Filter{Type: str("WORD")}, []string{"w1", "w2"}},
-	{"type unicode folding", store.Filter{Type: str("story")}, []string{"s1", "s2"}},
-	{"container unicode folding", store.Filter{ContainerType: str("KELVIN")}, []string{"s1", "s2"}},
-	{"container", store.Filter{ContainerType: str("onedrivebusiness")}, []string{"w1", "x1"}},
-	{"reference", store.Filter{ReferenceType: str("MICROSOFT.GRAPH.DRIVEITEM")}, []string{"w1", "w2", "x1"}},
-	{"type and container", store.Filter{Type: str("word"), ContainerType: str("SITE")}, []string{"w2"}},
-	{"type and reference", store.Filter{Type: str("excel"), ReferenceType: str("microsoft.graph.driveitem")}, []string{"x1"}},
-	{"all three", store.Filter{Type: str("word"), ContainerType: str("OneDriveBusiness"), ReferenceType: str("microsoft.graph.driveItem")}, []string{"w1"}},
-	{"empty type", store.Filter{Type: str("")}, []string{"e1"}},
-	{"empty container", store.Filter{ContainerType: str("")}, []string{"p1"}},
-	{"empty reference and container", store.Filter{ContainerType: str(""), ReferenceType: str("")}, []string{"p1"}},
-	{"no match", store.Filter{Type: str("Pdf")}, nil},
-	{"prefix is no match", store.Filter{Type: str("Wor")}, nil},
-	{"trailing space is no match", store.Filter{Type: str("Word ")}, nil},
-	{"contradiction", store.Filter{Type: str("Word"), ContainerType: str("Mail")}, nil},
+	{"type", store.Filter{0: str("Word")}, []string{"w1", "w2"}},
+	{"type upper", store.Filter{0: str("WORD")}, []string{"w1", "w2"}},
+	{"type unicode folding", store.Filter{0: str("story")}, []string{"s1", "s2"}},
+	{"container unicode folding", store.Filter{1: str("KELVIN")}, []string{"s1", "s2"}},
+	{"container", store.Filter{1: str("onedrivebusiness")}, []string{"w1", "x1"}},
+	{"reference", store.Filter{2: str("MICROSOFT.GRAPH.DRIVEITEM")}, []string{"w1", "w2", "x1"}},
+	{"type and container", store.Filter{0: str("word"), 1: str("SITE")}, []string{"w2"}},
+	{"type and reference", store.Filter{0: str("excel"), 2: str("microsoft.graph.driveitem")}, []string{"x1"}},
+	{"all three", store.Filter{0: str("word"), 1: str("OneDriveBusiness"), 2: str("microsoft.graph.driveItem")}, []string{"w1"}},
+	{"empty type", store.Filter{0: str("")}, []string{"e1"}},
+	{"empty container", store.Filter{1: str("")}, []string{"p1"}},
+	{"empty reference and container", store.Filter{1: str(""), 2: str("")}, []string{"p1"}},
+	{"no match", store.Filter{0: str("Pdf")}, nil},
+	{"prefix is no match", store.Filter{0: str("Wor")}, nil},
+	{"trailing space is no match", store.Filter{0: str("Word ")}, nil},
+	{"contradiction", store.Filter{0: str("Word"), 1: str("Mail")}, nil},
 }
 
-func testFilter(t *testing.T, s store.Store) {
+func testFilter(t *testing.T, s *bound) {
 	create(t, s, "alice", filterSet...)
 	create(t, s, "bob", rec{id: "w1", accessed: 100, typ: "Word"})
 	for _, tt := range filterCases {
@@ -532,7 +583,7 @@ func testFilter(t *testing.T, s store.Store) {
 	}
 }
 
-func testCount(t *testing.T, s store.Store) {
+func testCount(t *testing.T, s *bound) {
 	create(t, s, "alice", filterSet...)
 	create(t, s, "bob", rec{id: "w1", accessed: 100, typ: "Word"}, rec{id: "b2", typ: "Word", container: "Site"})
 	for _, tt := range filterCases {
@@ -567,7 +618,7 @@ func pagingSet(n int) []rec {
 	return recs
 }
 
-func testPaging(t *testing.T, s store.Store) {
+func testPaging(t *testing.T, s *bound) {
 	recs := pagingSet(60)
 	create(t, s, "alice", recs...)
 	create(t, s, "bob", pagingSet(7)...)
@@ -576,10 +627,10 @@ func testPaging(t *testing.T, s store.Store) {
 		f    store.Filter
 	}{
 		{"unfiltered", store.Filter{}},
-		{"type", store.Filter{Type: str("word")}},
-		{"type and container", store.Filter{Type: str("Word"), ContainerType: str("SITE")}},
+		{"type", store.Filter{0: str("word")}},
+		{"type and container", store.Filter{0: str("Word"), 1: str("SITE")}},
 	}
-	for _, o := range orders {
+	for _, o := range s.orders() {
 		for _, f := range filters {
 			for _, top := range []int{1, 2, 7, 999} {
 				q := store.Query{Order: o.order, Asc: o.asc, Filter: f.f, Top: top}
@@ -593,11 +644,11 @@ func testPaging(t *testing.T, s store.Store) {
 	}
 }
 
-func testTokens(t *testing.T, s store.Store) {
+func testTokens(t *testing.T, s *bound) {
 	ctx := context.Background()
 	create(t, s, "alice", pagingSet(12)...)
 	create(t, s, "bob", pagingSet(12)...)
-	word := store.Filter{Type: str("Word")}
+	word := store.Filter{0: str("Word")}
 	first := func(q store.Query) string {
 		t.Helper()
 		p, err := s.List(ctx, "alice", q)
@@ -628,14 +679,14 @@ func testTokens(t *testing.T, s store.Store) {
 		{"same query", "alice", store.Query{}, tok, true},
 		{"same query, other top", "alice", store.Query{Top: 5}, tok, true},
 		{"same filter", "alice", store.Query{Filter: word}, wordTok, true},
-		{"same filter, other case", "alice", store.Query{Filter: store.Filter{Type: str("WORD")}}, wordTok, true},
+		{"same filter, other case", "alice", store.Query{Filter: store.Filter{0: str("WORD")}}, wordTok, true},
 		{"other user", "bob", store.Query{}, tok, false},
-		{"other order", "alice", store.Query{Order: store.ByModified}, tok, false},
+		{"other order", "alice", store.Query{Order: 1}, tok, len(s.c.Orders) < 2}, // skipped below
 		{"other direction", "alice", store.Query{Asc: true}, tok, false},
 		{"filter added", "alice", store.Query{Filter: word}, tok, false},
 		{"filter dropped", "alice", store.Query{}, wordTok, false},
-		{"other filter value", "alice", store.Query{Filter: store.Filter{Type: str("Excel")}}, wordTok, false},
-		{"same value, other field", "alice", store.Query{Filter: store.Filter{ContainerType: str("Word")}}, wordTok, false},
+		{"other filter value", "alice", store.Query{Filter: store.Filter{0: str("Excel")}}, wordTok, false},
+		{"same value, other field", "alice", store.Query{Filter: store.Filter{1: str("Word")}}, wordTok, false},
 		{"filter on another user", "bob", store.Query{Filter: word}, wordTok, false},
 		{"truncated by one", "alice", store.Query{}, tok[:len(tok)-1], false},
 		{"truncated by half", "alice", store.Query{}, tok[:len(tok)/2], false},
@@ -649,6 +700,9 @@ func testTokens(t *testing.T, s store.Store) {
 		{"huge", "alice", store.Query{}, strings.Repeat("A", 100_000), false},
 	}
 	for _, tt := range tests {
+		if int(tt.q.Order) >= len(s.c.Orders) {
+			continue
+		}
 		q := tt.q
 		q.Token = tt.token
 		q.Top = max(q.Top, 2)
@@ -666,14 +720,14 @@ func testTokens(t *testing.T, s store.Store) {
 // no other; a token forged without the key is ErrBadToken before the store looks at its
 // payload, whatever the payload (the bug this guards against: a forged token carrying a
 // garbage KV cursor made KV's list fail, a 503).
-func testTokenKeys(t *testing.T, newStore func(*testing.T, *store.TokenKey) store.Store) {
+func testTokenKeys(t *testing.T, newStore func(*testing.T, *store.TokenKey) *bound) {
 	ctx := context.Background()
 	key, sameKey, otherKey := store.NewTokenKey("secret one"), store.NewTokenKey("secret one"), store.NewTokenKey("secret two")
 	issuer, twin, foreign := newStore(t, key), newStore(t, sameKey), newStore(t, otherKey)
-	for _, s := range []store.Store{issuer, twin, foreign} {
+	for _, s := range []*bound{issuer, twin, foreign} {
 		create(t, s, "alice", pagingSet(12)...)
 	}
-	q := store.Query{Top: 2, Filter: store.Filter{ContainerType: str("Site")}}
+	q := store.Query{Top: 2, Filter: store.Filter{1: str("Site")}}
 	p, err := issuer.List(ctx, "alice", q)
 	if err != nil || p.Next == "" {
 		t.Fatalf("List = Next %q, %v; want a Next", p.Next, err)
@@ -682,14 +736,14 @@ func testTokenKeys(t *testing.T, newStore func(*testing.T, *store.TokenKey) stor
 	if err != nil {
 		t.Fatalf("next page: %v", err)
 	}
-	payload, err := key.DecodeToken(p.Next, "alice", q)
+	payload, err := key.DecodeToken(p.Next, issuer.sp("alice"), q)
 	if err != nil {
 		t.Fatalf("the store's token does not decode under its key: %v", err)
 	}
 	garbage := []byte("\x05\x00not a KV cursor \xff\x00")
 	tests := []struct {
 		desc  string
-		s     store.Store
+		s     *bound
 		token string
 		ok    bool
 	}{
@@ -698,13 +752,14 @@ func testTokenKeys(t *testing.T, newStore func(*testing.T, *store.TokenKey) stor
 		// in that store's list is the implementation's business (kvstore's key names differ).
 		{"another store with the same key", twin, p.Next, true},
 		{"a store with another key", foreign, p.Next, false},
-		{"its payload signed with another key", issuer, otherKey.EncodeToken("alice", q, payload), false},
-		{"its payload signed with the empty secret's key", issuer, store.NewTokenKey("").EncodeToken("alice", q, payload), false},
-		{"a garbage payload signed with another key", issuer, otherKey.EncodeToken("alice", q, garbage), false},
-		{"an empty payload signed with another key", issuer, otherKey.EncodeToken("alice", q, nil), false},
+		{"its payload signed with another key", issuer, otherKey.EncodeToken(issuer.sp("alice"), q, payload), false},
+		{"its payload signed with the empty secret's key", issuer, store.NewTokenKey("").EncodeToken(issuer.sp("alice"), q, payload), false},
+		{"a garbage payload signed with another key", issuer, otherKey.EncodeToken(issuer.sp("alice"), q, garbage), false},
+		{"an empty payload signed with another key", issuer, otherKey.EncodeToken(issuer.sp("alice"), q, nil), false},
 		{"its payload under the unkeyed version 1 check", issuer, tokenV1("alice", q, payload), false},
 		{"a garbage payload under the unkeyed version 1 check", issuer, tokenV1("alice", q, garbage), false},
-		{"bob's token with alice's payload", issuer, key.EncodeToken("bob", q, payload), false},
+		{"bob's token with alice's payload", issuer, key.EncodeToken(issuer.sp("bob"), q, payload), false},
+		{"another collection's token with this payload", issuer, key.EncodeToken(store.Space{Collection: otherCollection(issuer.c), User: "alice"}, q, payload), false},
 	}
 	for _, tt := range tests {
 		got, err := tt.s.List(ctx, "alice", store.Query{Top: 2, Filter: q.Filter, Token: tt.token})
@@ -717,6 +772,14 @@ func testTokenKeys(t *testing.T, newStore func(*testing.T, *store.TokenKey) stor
 			t.Errorf("%s: List = %v, want ErrBadToken", tt.desc, err)
 		}
 	}
+}
+
+// otherCollection returns a collection other than c.
+func otherCollection(c *resource.Collection) *resource.Collection {
+	if c == resource.Used {
+		return resource.Shared
+	}
+	return resource.Used
 }
 
 // tokenV1 forges a token by the first, unkeyed format: version 1, the first 8 bytes of a
@@ -734,7 +797,7 @@ func tokenV1(user string, q store.Query, payload []byte) string {
 	}
 	h.Write([]byte{1, byte(q.Order), asc})
 	str(user)
-	for _, f := range []*string{q.Filter.Type, q.Filter.ContainerType, q.Filter.ReferenceType} {
+	for _, f := range q.Filter {
 		if f == nil {
 			h.Write([]byte{0})
 			continue
@@ -747,7 +810,7 @@ func tokenV1(user string, q store.Query, payload []byte) string {
 	return base64.RawURLEncoding.EncodeToString(append(b, payload...))
 }
 
-func testReplaceMoves(t *testing.T, s store.Store) {
+func testReplaceMoves(t *testing.T, s *bound) {
 	ctx := context.Background()
 	recs := pagingSet(20)
 	create(t, s, "alice", recs...)
@@ -765,9 +828,9 @@ func testReplaceMoves(t *testing.T, s store.Store) {
 			recs[i] = m
 		}
 	}
-	for _, o := range orders {
+	for _, o := range s.orders() {
 		for _, top := range []int{1, 6, 999} {
-			for _, f := range []store.Filter{{}, {Type: str("pdf")}, {Type: str("word")}, {ContainerType: str("")}} {
+			for _, f := range []store.Filter{{}, {0: str("pdf")}, {0: str("word")}, {1: str("")}} {
 				q := store.Query{Order: o.order, Asc: o.asc, Top: top, Filter: f}
 				wantIDs(t, fmt.Sprintf("%s, top %d, filter %+v", o.name, top, f), listAll(t, s, "alice", q), expectOrder(recs, q))
 			}
@@ -778,9 +841,9 @@ func testReplaceMoves(t *testing.T, s store.Store) {
 		want int
 	}{
 		{store.Filter{}, 20},
-		{store.Filter{Type: str("pdf")}, len(expectOrder(recs, store.Query{Filter: store.Filter{Type: str("pdf")}}))},
-		{store.Filter{ContainerType: str("mail")}, 1},
-		{store.Filter{ReferenceType: str("X")}, 1},
+		{store.Filter{0: str("pdf")}, len(expectOrder(recs, store.Query{Filter: store.Filter{0: str("pdf")}}))},
+		{store.Filter{1: str("mail")}, 1},
+		{store.Filter{2: str("X")}, 1},
 	} {
 		if n, err := s.Count(ctx, "alice", tt.f); n != tt.want || err != nil {
 			t.Errorf("Count(%+v) after Replace = %d, %v; want %d", tt.f, n, err, tt.want)
@@ -801,7 +864,7 @@ func testReplaceMoves(t *testing.T, s store.Store) {
 	wantIDs(t, "after replacing with the same keys", listAll(t, s, "alice", q), expectOrder(recs, q))
 }
 
-func testDeleteRemoves(t *testing.T, s store.Store) {
+func testDeleteRemoves(t *testing.T, s *bound) {
 	ctx := context.Background()
 	recs := pagingSet(20)
 	create(t, s, "alice", recs...)
@@ -818,8 +881,8 @@ func testDeleteRemoves(t *testing.T, s store.Store) {
 		}
 	}
 	recs = slices.DeleteFunc(recs, func(r rec) bool { return gone[r.id] })
-	for _, o := range orders {
-		for _, f := range []store.Filter{{}, {Type: str("WORD")}} {
+	for _, o := range s.orders() {
+		for _, f := range []store.Filter{{}, {0: str("WORD")}} {
 			q := store.Query{Order: o.order, Asc: o.asc, Top: 3, Filter: f}
 			wantIDs(t, fmt.Sprintf("%s, filter %+v", o.name, f), listAll(t, s, "alice", q), expectOrder(recs, q))
 			if n, err := s.Count(ctx, "alice", f); n != len(expectOrder(recs, q)) || err != nil {
@@ -829,7 +892,7 @@ func testDeleteRemoves(t *testing.T, s store.Store) {
 	}
 }
 
-func testConcurrentCreates(t *testing.T, s store.Store) {
+func testConcurrentCreates(t *testing.T, s *bound) {
 	ctx := context.Background()
 	const workers, perWorker = 16, 19 // 304 records
 	var recs []rec
@@ -856,7 +919,7 @@ func testConcurrentCreates(t *testing.T, s store.Store) {
 				if _, err := s.List(ctx, "alice", store.Query{Top: 50}); err != nil {
 					errs <- fmt.Errorf("List during creates: %w", err)
 				}
-				if _, err := s.Count(ctx, "alice", store.Filter{Type: str("word")}); err != nil {
+				if _, err := s.Count(ctx, "alice", store.Filter{0: str("word")}); err != nil {
 					errs <- fmt.Errorf("Count during creates: %w", err)
 				}
 			}
@@ -874,11 +937,73 @@ func testConcurrentCreates(t *testing.T, s store.Store) {
 	if n, err := s.Count(ctx, "alice", store.Filter{}); n != len(recs) || err != nil {
 		t.Errorf("Count = %d, %v; want %d", n, err, len(recs))
 	}
-	word := store.Filter{Type: str("word")}
+	word := store.Filter{0: str("word")}
 	if n, want := len(expectOrder(recs, store.Query{Filter: word})), 16*10; n != want {
 		t.Fatalf("the data set has %d Word records, want %d", n, want)
 	}
 	if n, err := s.Count(ctx, "alice", word); n != 160 || err != nil {
 		t.Errorf("Count(word) = %d, %v; want 160", n, err)
+	}
+}
+
+// testCollections: one user's records in one collection are invisible in every other, under
+// the same ids, and a page token of one collection is ErrBadToken in the others.
+func testCollections(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	space := func(c *resource.Collection) store.Space { return store.Space{Collection: c, User: "alice"} }
+	for i, c := range resource.Collections {
+		for j := range 3 {
+			r := rec{id: fmt.Sprint("x", j), accessed: int64(i), typ: "Word"}.record(i + 1)
+			if err := s.Create(ctx, space(c), r); err != nil {
+				t.Fatalf("Create(%s, x%d): %v", c.Name, j, err)
+			}
+		}
+	}
+	tokens := make(map[string]string)
+	for i, c := range resource.Collections {
+		got, err := s.Get(ctx, space(c), "x0")
+		if err != nil {
+			t.Fatalf("Get(%s): %v", c.Name, err)
+		}
+		sameRecord(t, c.Name+"'s x0", got, rec{id: "x0", accessed: int64(i), typ: "Word"}.record(i+1))
+		p, err := s.List(ctx, space(c), store.Query{Top: 2})
+		if err != nil || len(p.Records) != 2 || p.Next == "" {
+			t.Fatalf("List(%s) = %d records, Next %q, %v; want 2 and a Next", c.Name, len(p.Records), p.Next, err)
+		}
+		for _, r := range p.Records {
+			if r.Keys.Orders[0] != int64(i) {
+				t.Errorf("List(%s) returns %s of another collection", c.Name, r.JSON)
+			}
+		}
+		tokens[c.Name] = p.Next
+		if n, err := s.Count(ctx, space(c), store.Filter{str("word")}); n != 3 || err != nil {
+			t.Errorf("Count(%s) = %d, %v; want 3", c.Name, n, err)
+		}
+	}
+	for _, c := range resource.Collections {
+		for name, tok := range tokens {
+			_, err := s.List(ctx, space(c), store.Query{Top: 2, Token: tok})
+			if ok := name == c.Name; ok != (err == nil) || !ok && !errors.Is(err, store.ErrBadToken) {
+				t.Errorf("List(%s) with a token of %s: %v", c.Name, name, err)
+			}
+		}
+	}
+	// Deleting used's x0 leaves the others'.
+	if err := s.Delete(ctx, space(resource.Used), "x0"); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range resource.Collections[1:] {
+		if _, err := s.Get(ctx, space(c), "x0"); err != nil {
+			t.Errorf("Get(%s, x0) after used's was deleted: %v", c.Name, err)
+		}
+		if err := s.Replace(ctx, space(c), rec{id: "x1", accessed: 99}.record(9)); err != nil {
+			t.Errorf("Replace(%s, x1): %v", c.Name, err)
+		}
+	}
+	if got, err := s.Get(ctx, space(resource.Used), "x1"); err != nil || got.Keys.Orders[0] != 0 {
+		t.Errorf("used's x1 after the others were replaced = %+v, %v", got.Keys, err)
+	}
+	if _, err := s.List(ctx, space(resource.Shared), store.Query{Order: 1, Top: 2}); !errors.Is(err, store.ErrBadQuery) {
+		t.Errorf("List(shared) by a second order = %v, want ErrBadQuery", err)
 	}
 }

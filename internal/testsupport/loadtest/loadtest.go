@@ -1,4 +1,4 @@
-// Package loadtest drives a usedInsight API over HTTP with a mixed workload of creates, lists
+// Package loadtest drives an insights API over HTTP with a mixed workload of creates, lists
 // and deletes from many users at once, the way a careful client would: it honours Retry-After,
 // and it names its records (client-chosen ids) so that retrying a create whose answer was lost
 // is safe. Then it checks that nothing was lost: every record created (201, or 409 on the retry
@@ -40,6 +40,8 @@ type Config struct {
 	MaxRetries int
 	// PageSize is the $top of the final check's list; 100 when zero.
 	PageSize int
+	// Collection is the collection loaded: "used" (when empty), "trending" or "shared".
+	Collection string
 }
 
 // Report is what a run did and what it found wrong.
@@ -116,6 +118,12 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	if c.MaxRetries == 0 {
 		c.MaxRetries = 20
 	}
+	if c.Collection == "" {
+		c.Collection = "used"
+	}
+	if BodyFor(c.Collection, "x", 0) == "" {
+		return nil, fmt.Errorf("loadtest: no collection %q", c.Collection)
+	}
 	if c.PageSize == 0 {
 		c.PageSize = 100
 	}
@@ -187,12 +195,36 @@ var Base = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 var types = []string{"Word", "Excel", "PowerPoint", "Pdf", "Other"}
 
 // Body returns the payload of create n: a valid usedInsight with the id, titled load-<n>.
-func Body(id string, n int) string {
-	return `{"id":"` + id + `","lastUsed":{"lastAccessedDateTime":"` + Base.Add(time.Duration(n)*time.Second).Format(time.RFC3339) +
-		`","lastModifiedDateTime":"2023-06-01T00:00:00Z"},"resourceVisualization":{"title":"load-` + strconv.Itoa(n) +
+func Body(id string, n int) string { return BodyFor("used", id, n) }
+
+// BodyFor returns the payload of create n in a collection ("" for an unknown one): a valid
+// item with the id, titled load-<n>, that lists before create n-1 in the default order (used
+// and shared: n seconds after Base; trending: weight n, every other one written as a string).
+func BodyFor(collection, id string, n int) string {
+	at := Base.Add(time.Duration(n) * time.Second).Format(time.RFC3339)
+	var own string
+	switch collection {
+	case "used":
+		own = `"lastUsed":{"lastAccessedDateTime":"` + at + `","lastModifiedDateTime":"2023-06-01T00:00:00Z"}`
+	case "trending":
+		w := strconv.Itoa(n) + ".5"
+		if n%2 == 1 {
+			w = `"` + w + `"`
+		}
+		own = `"weight":` + w + `,"lastModifiedDateTime":"2023-06-01T00:00:00Z"`
+	case "shared":
+		own = `"lastShared":{"sharedDateTime":"` + at + `","sharedBy":{"address":"load@contoso.com"},"sharingReference":{}},` +
+			`"sharingHistory":[{"sharedDateTime":"2023-06-01T00:00:00Z"}]`
+	default:
+		return ""
+	}
+	return `{"id":"` + id + `",` + own + `,"resourceVisualization":{"title":"load-` + strconv.Itoa(n) +
 		`","type":"` + types[n%len(types)] + `","mediaType":"application/octet-stream","containerType":"Site"},` +
 		`"resourceReference":{"webUrl":"https://contoso.sharepoint.com/load/` + strconv.Itoa(n) + `.docx","type":"microsoft.graph.driveItem"}}`
 }
+
+// path is the path of the collection loaded, plus suffix.
+func (r *runner) path(suffix string) string { return "/me/insights/" + r.c.Collection + suffix }
 
 // step is create n, then maybe a list and a delete for the same user.
 func (r *runner) step(ctx context.Context, n int) {
@@ -208,7 +240,7 @@ func (r *runner) step(ctx context.Context, n int) {
 
 func (r *runner) create(ctx context.Context, u *user, n int) {
 	id := r.run + "-" + strconv.Itoa(n)
-	a := r.send(ctx, u, "POST", "/me/insights/used", Body(id, n))
+	a := r.send(ctx, u, "POST", r.path(""), BodyFor(r.c.Collection, id, n))
 	if a == nil {
 		return
 	}
@@ -234,7 +266,7 @@ func (r *runner) createdAs(a *answer, id string, n int) bool {
 		r.problem("create %d: %s", n, a)
 	case gjson.GetBytes(a.body, "id").Str != id || gjson.GetBytes(a.body, "resourceVisualization.title").Str != "load-"+strconv.Itoa(n):
 		r.problem("create %d: 201 with body %.300s", n, a.body)
-	case a.header.Get("Location") != r.c.Base+"/me/insights/used/"+id:
+	case a.header.Get("Location") != r.c.Base+r.path("/"+id):
 		r.problem("create %d: Location %q for id %q", n, a.header.Get("Location"), id)
 	default:
 		return true
@@ -244,7 +276,7 @@ func (r *runner) createdAs(a *answer, id string, n int) bool {
 
 // list reads the user's first page while others write: it must be a page of their records.
 func (r *runner) list(ctx context.Context, u *user) {
-	a := r.send(ctx, u, "GET", "/me/insights/used?$top=25", "")
+	a := r.send(ctx, u, "GET", r.path("?$top=25"), "")
 	if a == nil {
 		return
 	}
@@ -281,7 +313,7 @@ func (r *runner) deleteOne(ctx context.Context, u *user) {
 	id := u.live[0]
 	u.live = u.live[1:]
 	r.mu.Unlock()
-	a := r.send(ctx, u, "DELETE", "/me/insights/used/"+url.PathEscape(id), "")
+	a := r.send(ctx, u, "DELETE", r.path("/"+url.PathEscape(id)), "")
 	if a == nil {
 		return
 	}
@@ -306,7 +338,7 @@ func (r *runner) check(ctx context.Context, u *user) {
 	}
 	seen := map[string]bool{}
 	last := -1
-	next := "/me/insights/used?$count=true&$top=" + strconv.Itoa(r.c.PageSize)
+	next := r.path("?$count=true&$top=" + strconv.Itoa(r.c.PageSize))
 	for pages := 0; next != ""; pages++ {
 		if pages > r.c.Creates/r.c.PageSize+1 {
 			r.problem("check: @odata.nextLink never ends")
@@ -336,7 +368,7 @@ func (r *runner) check(ctx context.Context, u *user) {
 			case item.Get("resourceVisualization.title").Str != "load-"+strconv.Itoa(rec.n):
 				r.problem("check: listed %s as %.200s, created as load-%d", id, item.Raw, rec.n)
 			case last >= 0 && rec.n >= last:
-				r.problem("check: listed load-%d after load-%d: not most recently accessed first", rec.n, last)
+				r.problem("check: listed load-%d after load-%d: not in the default order", rec.n, last)
 			}
 			if ok {
 				last = rec.n
@@ -352,13 +384,13 @@ func (r *runner) check(ctx context.Context, u *user) {
 			r.problem("check: %s (load-%d) was created (201) and is not listed", id, rec.n)
 		}
 		if rec.deleted {
-			a := r.send(ctx, u, "GET", "/me/insights/used/"+url.PathEscape(id), "")
+			a := r.send(ctx, u, "GET", r.path("/"+url.PathEscape(id)), "")
 			if a != nil && a.status != 404 {
 				r.problem("check: deleted %s (load-%d) reads as %s", id, rec.n, a)
 			}
 		}
 	}
-	if a := r.send(ctx, u, "GET", "/me/insights/used/$count", ""); a != nil && (a.status != 200 || string(a.body) != strconv.Itoa(want)) {
+	if a := r.send(ctx, u, "GET", r.path("/$count"), ""); a != nil && (a.status != 200 || string(a.body) != strconv.Itoa(want)) {
 		r.problem("check: $count: %s, want %d", a, want)
 	}
 }

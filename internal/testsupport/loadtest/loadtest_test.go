@@ -87,7 +87,7 @@ type lossy struct {
 	n  int
 }
 
-func (l *lossy) Create(ctx context.Context, user string, r store.Record) error {
+func (l *lossy) Create(ctx context.Context, sp store.Space, r store.Record) error {
 	l.mu.Lock()
 	l.n++
 	drop := l.n%7 == 0
@@ -95,13 +95,13 @@ func (l *lossy) Create(ctx context.Context, user string, r store.Record) error {
 	if drop {
 		return nil
 	}
-	return l.Store.Create(ctx, user, r)
+	return l.Store.Create(ctx, sp, r)
 }
 
 // forgetful answers every delete and deletes nothing.
 type forgetful struct{ store.Store }
 
-func (forgetful) Delete(context.Context, string, string) error { return nil }
+func (forgetful) Delete(context.Context, store.Space, string) error { return nil }
 
 // noRetryAfter strips Retry-After from every answer.
 func noRetryAfter(h http.Handler) http.Handler {
@@ -153,6 +153,7 @@ func TestRun(t *testing.T) {
 		want503   bool
 		wantReset bool
 		problems  []string // substrings of the problems a run must report; none when empty
+		coll      string   // the collection loaded; used when empty
 	}{
 		{desc: "in-memory store", store: store.NewMemory(key)},
 		{desc: "KV store, rate limited", store: kv(0, 1), rateLimit: 5, want429: true},
@@ -163,6 +164,9 @@ func TestRun(t *testing.T) {
 		{desc: "a store that does not delete", store: forgetful{store.NewMemory(key)}, problems: []string{"which was deleted", "deleted"}},
 		{desc: "429 without Retry-After", store: store.NewMemory(key), rateLimit: 5, wrap: noRetryAfter, problems: []string{"429 without a Retry-After"}},
 		{desc: "503 without Retry-After", store: kv(0.03, 4), wrap: noRetryAfter, problems: []string{"503 without a Retry-After"}},
+		{desc: "trending, KV failing 3%", store: kv(0.03, 6), want503: true, coll: "trending"},
+		{desc: "shared, KV failing 3%, rate limited", store: kv(0.03, 7), rateLimit: 5, want429: true, want503: true, coll: "shared"},
+		{desc: "trending, a store that loses creates", store: &lossy{Store: store.NewMemory(key)}, problems: []string{"was created (201) and is not listed"}, coll: "trending"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
@@ -190,7 +194,7 @@ func TestRun(t *testing.T) {
 				tokens = append(tokens, tok)
 			}
 			const creates = 300
-			rep, err := Run(context.Background(), Config{Base: srv.URL, Tokens: tokens, Creates: creates, InFlight: 8, Sleep: clk.Sleep, PageSize: 25})
+			rep, err := Run(context.Background(), Config{Base: srv.URL, Tokens: tokens, Creates: creates, InFlight: 8, Sleep: clk.Sleep, PageSize: 25, Collection: tt.coll})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -226,5 +230,8 @@ func TestRun(t *testing.T) {
 func TestRunConfig(t *testing.T) {
 	if _, err := Run(context.Background(), Config{Base: "http://127.0.0.1:1"}); err == nil {
 		t.Error("Run without Tokens, Creates and InFlight succeeded")
+	}
+	if _, err := Run(context.Background(), Config{Base: "http://127.0.0.1:1", Tokens: []string{"t"}, Creates: 1, InFlight: 1, Collection: "popular"}); err == nil {
+		t.Error("Run of an unknown collection succeeded")
 	}
 }
