@@ -230,7 +230,7 @@ async function serves(token, name) {
 }
 
 describe('import from Microsoft Graph', () => {
-  it('imports used (and trending and shared when served) through pages, a 429 and invalid items; a second import adds nothing', async (t) => {
+  it('imports used, trending and shared through pages, a 429 and invalid items; a second import adds nothing', async (t) => {
     // The page may reach Graph (https) and a local stand-in (http on loopback), as its CSP says.
     const home = await fetch(`${server.base}/`);
     await home.arrayBuffer();
@@ -238,9 +238,12 @@ describe('import from Microsoft Graph', () => {
     assert.ok(connect.includes('https:') || connect.includes('https://graph.microsoft.com'), connect.join(' '));
     assert.ok(connect.includes('http:') || connect.includes('http://127.0.0.1:*'), connect.join(' '));
 
-    const page = await open(t, { allowStatus: [404, 429] });
+    const page = await open(t, { allowStatus: [429] });
     const token = await asUser(page, 'import');
+    // The service serves all three collections (the panel skips, with a note, one an older
+    // service does not).
     const newer = { trending: await serves(token, 'trending'), shared: await serves(token, 'shared') };
+    assert.deepEqual(newer, { trending: true, shared: true });
     const before = graph.throttled();
     await startImport(page, { collections: ['used', 'trending', 'shared'] });
     const text = await finished(page);
@@ -263,10 +266,13 @@ describe('import from Microsoft Graph', () => {
     for (const name of ['trending', 'shared']) {
       if (newer[name]) assert.deepEqual(await stored(token, name), data[name].map((x) => x.id).sort());
     }
-    // ...as Graph had them.
-    const one = await (await fetch(`${server.base}/v1.0/me/insights/used/${data.used[0].id}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    // ...as Graph had them (a trending weight that Graph writes as a string is stored as a number).
+    const get = async (name, id) => (await fetch(`${server.base}/v1.0/me/insights/${name}/${id}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    const one = await get('used', data.used[0].id);
     assert.equal(one.resourceVisualization.title, data.used[0].resourceVisualization.title);
     assert.equal(one.lastUsed.lastAccessedDateTime, data.used[0].lastUsed.lastAccessedDateTime);
+    assert.equal((await get('trending', data.trending[0].id)).weight, Number(data.trending[0].weight));
+    assert.equal((await get('shared', data.shared[0].id)).lastShared.sharedBy.address, data.shared[0].lastShared.sharedBy.address);
 
     // The invalid items, each with its problems.
     const invalid = panel(page).locator('.import-invalid > li');
