@@ -35,6 +35,7 @@ const PAGE = 10; // items in a page of the fake Graph
 const USED = 42; // used items it holds; two of them invalid
 const BAD_DATE = 7; // the index of the used item with a date-time that is no date-time
 const BAD_ID = 23; // the index of the used item whose id has a space
+const BAD_ID_TEXT = 'has space <img src=x onerror="window.__xss=1">'; // shown as text, never as HTML
 const SLOW = 120; // used items of the slow scenario, for Cancel
 
 // items builds the fake Graph's items of a collection from Graph's documentation samples: n
@@ -67,7 +68,7 @@ before(async () => {
     slow: items(used, SLOW, 'slow'),
   };
   data.used[BAD_DATE].lastUsed.lastAccessedDateTime = '2020-02-30T25:61:00Z';
-  data.used[BAD_ID].id = `has space ${BAD_ID}`;
+  data.used[BAD_ID].id = BAD_ID_TEXT;
   graph = await fakeGraph();
   server = await startWrangler();
   browser = await launch();
@@ -279,8 +280,10 @@ describe('import from Microsoft Graph', () => {
     assert.equal(await invalid.count(), 2);
     const dateItem = invalid.filter({ hasText: data.used[BAD_DATE].id });
     assert.match(await dateItem.textContent(), /lastUsed\.lastAccessedDateTime: /);
-    const idItem = invalid.filter({ hasText: `has space ${BAD_ID}` });
+    const idItem = invalid.filter({ hasText: BAD_ID_TEXT });
     assert.match(await idItem.textContent(), /id: the id may hold only A-Z a-z 0-9 - _ \. ~, got ' '/);
+    assert.equal(await panel(page).locator('#import-summary img').count(), 0, 'an id is text');
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
 
     // ...downloadable as JSON.
     const [download] = await Promise.all([
@@ -290,12 +293,14 @@ describe('import from Microsoft Graph', () => {
     assert.match(download.suggestedFilename(), /\.json$/);
     const saved = JSON.parse(await readFile(await download.path(), 'utf8'));
     assert.equal(saved.from, graph.base());
-    assert.deepEqual(saved.invalid.map((x) => x.id).sort(), [data.used[BAD_DATE].id, `has space ${BAD_ID}`].sort());
+    assert.deepEqual(saved.invalid.map((x) => x.id).sort(), [data.used[BAD_DATE].id, BAD_ID_TEXT].sort());
     const savedDate = saved.invalid.find((x) => x.id === data.used[BAD_DATE].id);
     assert.deepEqual(savedDate.item, data.used[BAD_DATE], 'the item as Graph sent it');
     assert.ok(savedDate.problems.some((p) => p.severity === 'error' && p.code === 'invalidDateTime' && p.path === 'lastUsed.lastAccessedDateTime'), JSON.stringify(savedDate.problems));
-    assert.ok(saved.invalid.find((x) => x.id === `has space ${BAD_ID}`).problems.some((p) => p.code === 'invalidId' && p.path === 'id'));
+    assert.ok(saved.invalid.find((x) => x.id === BAD_ID_TEXT).problems.some((p) => p.code === 'invalidId' && p.path === 'id'));
     assert.doesNotMatch(JSON.stringify(saved), new RegExp(GRAPH_TOKEN.split('.')[1]), 'no token in the download');
+
+    if (process.env.IMPORT_SCREENSHOT) await panel(page).screenshot({ path: process.env.IMPORT_SCREENSHOT });
 
     // The Graph token went to Graph only and is kept nowhere.
     assert.ok(graph.requests.filter((r) => r.method === 'GET').every((r) => r.auth === `Bearer ${GRAPH_TOKEN}`));
