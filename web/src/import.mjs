@@ -129,6 +129,7 @@ export function createImport({ core, endpoint, token, onImported = () => {} }) {
   const bar = $('import-progress');
   const counts = $('import-counts');
   const summary = $('import-summary');
+  const choices = $('import-collections').closest('fieldset'); // disabled while an import runs
   graphInput.value ||= DEFAULT_GRAPH;
 
   $('import-collections').replaceChildren(...collections.map((c) => h('label', { class: 'inline' },
@@ -178,6 +179,7 @@ export function createImport({ core, endpoint, token, onImported = () => {} }) {
     const { signal } = controller;
     startButton.disabled = true;
     cancelButton.disabled = false;
+    choices.disabled = true;
     bar.hidden = false;
     status.dataset.state = 'busy';
     showCounts(s);
@@ -201,6 +203,7 @@ export function createImport({ core, endpoint, token, onImported = () => {} }) {
       controller = null;
       startButton.disabled = false;
       cancelButton.disabled = true;
+      choices.disabled = false;
     }
     last = s;
     s.unwritten = s.read - s.imported - s.already - s.invalid - s.failed;
