@@ -35,6 +35,7 @@ import { createRecords } from './records.mjs';
 import { createPostmanExport } from './postman.mjs';
 import { createLive } from './live.mjs';
 import { createOffline } from './offline.mjs';
+import { createImport } from './import.mjs';
 
 // The WebAssembly core is already loading (boot.mjs): everything else is built while it compiles.
 performance.mark('usedinsight:script');
@@ -72,6 +73,7 @@ const sampleMenu = createSampleMenu({ body, requestBar, collection });
 createTheme({ saved });
 createOffline();
 createPostmanExport({ request: requestBar.request, saved, endpoint });
+createImport({ core, endpoint, token, onImported: () => records.reload() });
 
 // A collection chosen (by the switch, a path, a link or the history) brings its form, samples,
 // records and validation; chosen by the switch, it also retargets the path, and an unchanged
