@@ -67,3 +67,16 @@ export async function waitNoProblems(page) {
   await assert.doesNotReject(page.getByRole('region', { name: 'Problems' }).getByText('No problems').waitFor());
   assert.equal(await page.locator('#editor .cm-lintRange-error, #editor .cm-lintRange-warning').count(), 0);
 }
+
+/**
+ * formValue returns the value of the form field labelled label once it is want, or whatever it
+ * is after five seconds: the form follows the JSON when typing pauses, not on every keystroke.
+ */
+export async function formValue(page, label, want) {
+  const field = page.getByLabel(label, { exact: true });
+  for (const end = Date.now() + 5000; ;) {
+    const v = await field.inputValue();
+    if (v === want || Date.now() > end) return v;
+    await page.waitForTimeout(50);
+  }
+}

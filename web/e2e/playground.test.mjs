@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { startWrangler, devToken, serveStatic } from './harness.mjs';
 import { launch } from './browser.mjs';
-import { opener, editorText, replaceText, waitNoProblems } from './page.mjs';
+import { opener, editorText, replaceText, waitNoProblems, formValue } from './page.mjs';
 
 const run = promisify(execFile);
 const seed = await readFile(new URL('../../internal/insight/testdata/seed.json', import.meta.url), 'utf8');
@@ -285,7 +285,7 @@ describe('playground', () => {
     await page.locator('#token-status').getByText('Token for alice').waitFor();
     await replaceText(page, text);
     await page.getByRole('region', { name: 'Problems' }).getByText('0 errors, 1 warning').waitFor();
-    assert.equal(await page.getByLabel('resourceVisualization.title', { exact: true }).inputValue(), hostile.resourceVisualization.title);
+    assert.equal(await formValue(page, 'resourceVisualization.title', hostile.resourceVisualization.title), hostile.resourceVisualization.title);
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await page.getByRole('region', { name: 'Response' }).getByText('201 Created').waitFor();
     assert.match(await page.locator('#response-body').textContent(), /<img src=x onerror=/);

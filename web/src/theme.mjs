@@ -1,15 +1,12 @@
-// The light and dark themes: the toggle, and the choice saved for the next visit (../theme.js
-// applies it before the page is drawn). Without a choice, the page follows the system.
+// The light and dark themes: the toggle, and the choice saved for the next visit. ../theme.js
+// sets html[data-theme] before the page is drawn: the saved choice, else the system's.
 
 import { $ } from './dom.mjs';
 
 export function createTheme({ saved }) {
   const button = $('theme');
   const system = matchMedia('(prefers-color-scheme: dark)');
-  const isDark = () => {
-    const t = document.documentElement.dataset.theme;
-    return t ? t === 'dark' : system.matches;
-  };
+  const isDark = () => document.documentElement.dataset.theme === 'dark';
   const show = () => button.setAttribute('aria-pressed', String(isDark()));
 
   button.addEventListener('click', () => {
