@@ -10,7 +10,6 @@ package main
 import (
 	"log"
 	"net/http"
-	"syscall/js"
 
 	"github.com/syumai/workers/cloudflare"
 	"github.com/usedinsight/usedinsight/internal/api"
@@ -24,21 +23,7 @@ import (
 const binding = "INSIGHTS"
 
 // main does nothing heavy: the handler is built on the first request, from its env.
-func main() {
-	bindFetch()
-	serve()
-}
-
-// bindFetch lets Go's net/http fetch the identity provider's keys. Under js/wasm its Transport
-// calls fetch as a method of js.Global(), which syumai/workers' wasm_exec.js makes a Proxy of
-// globalThis; workerd refuses a fetch whose this is not globalThis ("Illegal invocation"). A
-// fetch bound to the real globalThis works from either.
-func bindFetch() {
-	g := js.Global().Get("globalThis")
-	if f := g.Get("fetch"); f.Type() == js.TypeFunction {
-		js.Global().Set("fetch", f.Call("bind", g))
-	}
-}
+func main() { serve() }
 
 // app is what serves the requests of one env.
 type app struct {
@@ -64,7 +49,7 @@ func handler() http.Handler {
 		return api.Misconfigured("the KV namespace binding " + binding + " is missing: " + binding + " is undefined")
 	}
 	// internal/config decides what the settings mean; here only where they come from.
-	s, err := config.FromEnv(cloudflare.Getenv, func(c *auth.Config) { c.Logf, c.NoWait = log.Printf, true })
+	s, err := config.FromEnv(cloudflare.Getenv, func(c *auth.Config) { c.Logf, c.NoWait, c.Fetch = log.Printf, true, fetchKeys })
 	if err != nil {
 		return api.Misconfigured(config.ErrorMessage(err))
 	}

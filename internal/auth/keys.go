@@ -33,8 +33,8 @@ const (
 	MaxKeysMaxAge     = 24 * time.Hour   // the longest a fetched key set is trusted
 	MinRefetch        = time.Minute      // the shortest time between two fetches of a key set
 	EmptyRetry        = 5 * time.Second  // with no key set, the shortest time between two failed fetches
-	maxKeysBody       = 1 << 20          // a key set or discovery document larger than this is refused
-	fetchTimeout      = 10 * time.Second // a fetch that takes longer fails
+	MaxKeysBody       = 1 << 20          // a key set or discovery document larger than this is refused
+	FetchTimeout      = 10 * time.Second // a fetch that takes longer fails
 )
 
 // HTTPFetcher returns a Fetcher that uses client (http.DefaultClient when nil). It accepts only
@@ -44,7 +44,7 @@ func HTTPFetcher(client *http.Client) Fetcher {
 		client = http.DefaultClient
 	}
 	return func(ctx context.Context, u string) ([]byte, time.Duration, error) {
-		ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+		ctx, cancel := context.WithTimeout(ctx, FetchTimeout)
 		defer cancel()
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 		if err != nil {
@@ -59,20 +59,20 @@ func HTTPFetcher(client *http.Client) Fetcher {
 		if resp.StatusCode != http.StatusOK {
 			return nil, 0, fmt.Errorf("GET %s: status %d", u, resp.StatusCode)
 		}
-		body, err := io.ReadAll(io.LimitReader(resp.Body, maxKeysBody+1))
+		body, err := io.ReadAll(io.LimitReader(resp.Body, MaxKeysBody+1))
 		if err != nil {
 			return nil, 0, err
 		}
-		if len(body) > maxKeysBody {
-			return nil, 0, fmt.Errorf("GET %s: body larger than %d bytes", u, maxKeysBody)
+		if len(body) > MaxKeysBody {
+			return nil, 0, fmt.Errorf("GET %s: body larger than %d bytes", u, MaxKeysBody)
 		}
-		return body, maxAge(resp.Header.Values("Cache-Control")), nil
+		return body, MaxAge(resp.Header.Values("Cache-Control")...), nil
 	}
 }
 
-// maxAge reads the max-age directive of Cache-Control header values; 0 when there is none, or
-// when no-store or no-cache forbid reuse.
-func maxAge(values []string) time.Duration {
+// MaxAge reads the max-age directive of Cache-Control header values, at most MaxKeysMaxAge; 0
+// when there is none, or when no-store or no-cache forbid reuse.
+func MaxAge(values ...string) time.Duration {
 	var age time.Duration
 	for _, v := range values {
 		for _, d := range strings.Split(v, ",") {

@@ -199,8 +199,8 @@ func TestMaxAge(t *testing.T) {
 		{[]string{"MAX-AGE=120"}, 2 * time.Minute},
 	}
 	for _, tt := range tests {
-		if got := maxAge(tt.values); got != tt.want {
-			t.Errorf("maxAge(%q) = %v, want %v", tt.values, got, tt.want)
+		if got := MaxAge(tt.values...); got != tt.want {
+			t.Errorf("MaxAge(%q) = %v, want %v", tt.values, got, tt.want)
 		}
 	}
 }

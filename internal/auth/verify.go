@@ -52,7 +52,8 @@ type Config struct {
 	Issuer []string
 	// Tenants, when not empty, lists the accepted tid values (GUIDs compare in any case).
 	Tenants []string
-	// Fetch gets key sets and discovery documents; nil means HTTPFetcher(nil).
+	// Fetch gets key sets and discovery documents; required with JWKSURL or OIDCIssuer
+	// (HTTPFetcher natively; the Worker passes the runtime's own fetch).
 	Fetch Fetcher
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
@@ -134,11 +135,10 @@ func NewVerifier(c Config) (*Verifier, error) {
 		} else if err := CheckKeysURL(DiscoveryURL(c.OIDCIssuer)); err != nil {
 			return nil, err
 		}
-		fetch := c.Fetch
-		if fetch == nil {
-			fetch = HTTPFetcher(nil)
+		if c.Fetch == nil {
+			return nil, errors.New("auth: keys to fetch need a Fetcher (Config.Fetch)")
 		}
-		v.remote = &remoteKeys{fetch: fetch, issuer: c.OIDCIssuer, jwksURL: c.JWKSURL, now: v.now, logf: c.Logf, noWait: c.NoWait}
+		v.remote = &remoteKeys{fetch: c.Fetch, issuer: c.OIDCIssuer, jwksURL: c.JWKSURL, now: v.now, logf: c.Logf, noWait: c.NoWait}
 	}
 	v.issuers = c.Issuer
 	if len(v.issuers) == 0 && c.OIDCIssuer != "" {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -85,7 +86,7 @@ func TestFromEnv(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := FromEnv(env(tt.env))
+			s, err := FromEnv(env(tt.env), offline)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -112,3 +113,10 @@ func TestFromEnv(t *testing.T) {
 }
 
 func nowish() time.Time { return time.Now() }
+
+// offline is the Fetcher option of a test that fetches nothing: the network is not there.
+func offline(c *auth.Config) {
+	c.Fetch = func(context.Context, string) ([]byte, time.Duration, error) {
+		return nil, 0, errors.New("offline")
+	}
+}
