@@ -3,7 +3,7 @@
 // path, its local KV and the noise of other processes are left out. Part of `make bench-worker`.
 //
 //   node worker/bench/profile.mjs [--entry host|syumai] [--dir worker/build] [--n 3000] [--c 16]
-//                                 [--what create|list|get] [--baseline] [--cpu-prof out.cpuprofile]
+//                                 [--what create|get|list|update|delete] [--baseline|--peer] [--cpu-prof out.cpuprofile]
 //
 // --entry host runs worker/host.mjs (one Go runtime per isolate); --entry syumai runs the logic
 // of syumai/workers' generated entry (a new runtime per request) with the app.wasm of --dir.
