@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 )
 
 // profileCPU prints where a request's CPU time goes, measured in Node.js by profile.mjs: the
@@ -62,35 +61,48 @@ func profileCPU(entry string) error {
 		}
 		return r, json.Unmarshal(out, &r)
 	}
-	n := "2000"
+	n := "1500"
 	if kind == "syumai" {
 		n = "200" // a new Go runtime per request
 	}
 	var results []result
-	for _, what := range []string{"create", "get", "list"} {
+	var columns []string
+	for _, what := range []string{"create", "get", "list", "update", "delete"} {
 		r, err := run("--entry", kind, "--dir", dir, "--what", what, "--n", n, "--cpu-prof", filepath.Join(os.TempDir(), "usedinsight-bench-"+what+".cpuprofile"))
 		if err != nil {
 			return err
 		}
-		results = append(results, r)
+		p, err := run("--peer", "--what", what, "--n", "2000", "--cpu-prof", filepath.Join(os.TempDir(), "usedinsight-bench-peer-"+what+".cpuprofile"))
+		if err != nil {
+			return err
+		}
+		results = append(results, r, p)
+		columns = append(columns, "go "+what, "js "+what)
 	}
 	base, err := run("--baseline", "--n", "4000", "--cpu-prof", filepath.Join(os.TempDir(), "usedinsight-bench-baseline.cpuprofile"))
 	if err != nil {
 		return err
 	}
 	results = append(results, base)
+	columns = append(columns, "1-put js")
 
 	fmt.Println()
 	fmt.Println("CPU time of one request in Node.js (same V8 as workerd), in-memory KV answering each operation as a separate I/O")
-	fmt.Println("event, 16 requests at once, without wrangler's HTTP and local KV; where it goes, from a V8 CPU profile:")
+	fmt.Println("event, 16 requests at once, without wrangler's HTTP and local KV; where it goes, from a V8 CPU profile")
+	fmt.Println("(go: the Go Worker, js: the JavaScript create peer, 1-put js: the JavaScript baseline):")
 	fmt.Printf("  %-60s", "")
-	for _, r := range results {
-		fmt.Printf(" %10s", strings.ToLower(strings.Fields(r.Label)[0])+" "+r.What)
+	for _, c := range columns {
+		fmt.Printf(" %10s", c)
 	}
 	fmt.Println()
 	fmt.Printf("  %-60s", "total µs")
 	for _, r := range results {
 		fmt.Printf(" %10.0f", r.US)
+	}
+	fmt.Println()
+	fmt.Printf("  %-60s", "Go / JS create peer")
+	for i := 0; i+1 < len(results)-1; i += 2 {
+		fmt.Printf(" %9.2fx %10s", results[i].US/results[i+1].US, "")
 	}
 	fmt.Println()
 	var groups []string

@@ -70,6 +70,6 @@ export function categoryOf({ functionName: f, url }) {
   if (url.endsWith('wasm_exec.js')) return [adapter, 'wasm_exec.js'];
   if (url.endsWith('host.mjs')) return [adapter, 'host.mjs'];
   if (url.endsWith('profile.mjs')) return [driver, 'fake KV and load driver'];
-  if (url.endsWith('worker.mjs')) return [baseline, 'worker.mjs'];
+  if (url.endsWith('worker.mjs') || url.endsWith('create.mjs')) return [baseline, url.endsWith('create.mjs') ? 'create.mjs' : 'worker.mjs'];
   return [platform, 'Request, Response, streams, promises'];
 }

@@ -11,6 +11,10 @@
 //
 //   - the Go Worker as built by `make worker` (worker/wrangler.jsonc without its static assets,
 //     so that all three have the same shape: main and the KV binding; -assets keeps them),
+//   - the JavaScript create peer, worker/bench/baseline/create.mjs: the same create as the Go
+//     Worker (HS256 bearer check with WebCrypto, accepted tokens cached; JSON.parse and the
+//     required members; an id; 1 get, the index puts in parallel, the primary put; a 201 with
+//     the record and Location), and get, list page, update and delete of used likewise,
 //   - the JavaScript baseline, worker/bench/baseline/worker.mjs: JSON.parse, crypto.randomUUID
 //     and one KV.put of the body, no validation, no authentication,
 //   - a JavaScript Worker that does the KV work of the store's Create and nothing else
@@ -19,11 +23,14 @@
 // and prints:
 //
 //   - create: POSTs of the seed payload at 16 concurrent, alternating rounds between the Workers
-//     (the order reversed every round), req/s, p50 and p99, and the ratios to the baseline;
+//     (the order reversed every round), req/s, p50, p99 and the CPU time of workerd per
+//     request (/proc), and the ratios of the Go Worker to the create peer (also per round);
 //   - the KV operations (reads, writes, lists, deletes) one create, get, update, list page and
 //     delete make in each collection (used, trending, shared), counted by the Go Worker's
 //     adapter (KV_OP_COUNTS=1 makes it report them in a Server-Timing header); -kvops prints
 //     only these;
+//   - each kind of request of used (create, get, update, list page, delete) on the Go Worker
+//     and the create peer: the KV operations each counted and the workerd CPU time of each;
 //   - list latency, GET ?$top=25, with 50 and with 5,000 stored records;
 //   - the latency of the first request after a cold start (wrangler dev just ready).
 //
@@ -69,7 +76,7 @@ var (
 	small       = flag.Int("small", 50, "records stored for the small list")
 	listN       = flag.Int("list", 100, "list requests measured per size")
 	colds       = flag.Int("cold", 3, "cold starts per Worker")
-	budget      = flag.Duration("budget", 10*time.Minute, "the most the whole benchmark may take")
+	budget      = flag.Duration("budget", 15*time.Minute, "the most the whole benchmark may take")
 	kvwork      = flag.Bool("kvwork", true, "also run the JavaScript Worker that does the store's KV work")
 	label       = flag.String("label", "", "a label printed in the title, such as before or after")
 	goMain      = flag.String("main", "", "the Go Worker's entry module instead of worker/wrangler.jsonc's main (to compare builds)")
@@ -155,14 +162,17 @@ func run() (err error) {
 	goW.header = bearer(secret, "bench-create")
 	jsW := &target{name: "JS baseline (parse, randomUUID, 1 put)", cfg: serverConfig{name: "js", config: filepath.Join(root, "worker", "bench", "baseline", "wrangler.jsonc"),
 		persist: filepath.Join(tmp, "js")}}
+	peer := &target{name: "JS create peer (same create)", cfg: serverConfig{name: "peer", config: filepath.Join(root, "worker", "bench", "baseline", "wrangler.jsonc"),
+		main: filepath.Join(root, "worker", "bench", "baseline", "create.mjs"), vars: map[string]string{"AUTH_SECRET": secret, "KV_OP_COUNTS": "1"}, persist: filepath.Join(tmp, "peer")}}
+	peer.header = bearer(secret, "bench-create")
 	kvW := &target{name: "JS with the store's KV work", cfg: serverConfig{name: "kvwork", config: filepath.Join(root, "worker", "bench", "baseline", "wrangler.jsonc"),
 		main: filepath.Join(root, "worker", "bench", "baseline", "kvwork.mjs"), persist: filepath.Join(tmp, "kvwork")}}
-	targets := []*target{goW, jsW}
+	targets := []*target{goW, peer, jsW}
 	if *kvOpsOnly {
 		if goW.srv, err = startServer(goW.cfg); err != nil {
 			return err
 		}
-		ops, err := kvOps(goW, secret)
+		ops, err := kvOps(goW, secret, kvSamples)
 		if err != nil {
 			return err
 		}
@@ -204,7 +214,7 @@ func run() (err error) {
 				return err
 			}
 			t.url = t.srv.Base + "/me/insights/used"
-			if t != goW {
+			if t != goW && t != peer {
 				t.url = t.srv.Base + "/"
 			}
 			time.Sleep(500 * time.Millisecond) // let wrangler settle; the Worker is not called yet
@@ -242,7 +252,9 @@ func run() (err error) {
 	}
 
 	// KV operations per request, as the Go Worker's adapter counts them.
-	ops, opsErr := kvOps(goW, secret)
+	ops, opsErr := kvOps(goW, secret, kvSamples)
+	// The same for used on both Workers, with the workerd CPU time of each kind of request.
+	kinds, kindsErr := compareKinds(goW, peer, secret)
 
 	// List latency with few and many records: seed through the API, concurrently.
 	seedStart := time.Now()
@@ -282,17 +294,30 @@ func run() (err error) {
 	fmt.Printf("local KV in %s; load average (1 min) %s at start, %s at end; total %v\n\n", tmp, load1, load2, time.Since(start).Round(time.Second))
 	fmt.Printf("Create: POST of the seed payload (%d bytes), %d concurrent, %d alternating rounds of %v per Worker (after a %v warm-up)\n",
 		len(seed), *concurrency, *rounds, *roundTime, *warmup)
-	fmt.Printf("  %-42s %9s %9s %9s %8s   %s\n", "worker", "req/s", "p50 ms", "p99 ms", "errors", "req/s of each round")
+	fmt.Printf("  %-42s %9s %9s %9s %8s %9s   %s\n", "worker", "req/s", "p50 ms", "p99 ms", "errors", "CPU ms", "req/s of each round")
 	for _, t := range targets {
 		s := t.create
 		var each []string
 		for _, r := range s.rounds {
 			each = append(each, fmt.Sprintf("%.0f", r))
 		}
-		fmt.Printf("  %-42s %9.1f %9.1f %9.1f %8d   %s\n", t.name, s.rate(), ms(s.pct(50)), ms(s.pct(99)), s.errors, strings.Join(each, " "))
+		fmt.Printf("  %-42s %9.1f %9.1f %9.1f %8d %9.2f   %s\n", t.name, s.rate(), ms(s.pct(50)), ms(s.pct(99)), s.errors, s.cpuPerRequest(), strings.Join(each, " "))
 	}
-	g, j := goW.create, jsW.create
-	fmt.Printf("  %-42s %8.2fx %8.2fx %8.2fx   (req/s: higher is better; p50, p99: lower is better)\n", "Go Worker / JS baseline",
+	g, j, pc := goW.create, jsW.create, peer.create
+	fmt.Printf("  %-42s %8.2fx %8.2fx %8.2fx %8s %8.2fx   (req/s: higher is better; p50, p99, CPU: lower is better)\n", "Go Worker / JS create peer",
+		g.rate()/pc.rate(), ratio(g.pct(50), pc.pct(50)), ratio(g.pct(99), pc.pct(99)), "", g.cpuPerRequest()/pc.cpuPerRequest())
+	fmt.Printf("  %-42s %9s", "Go Worker / JS create peer, each round", "")
+	for i := range min(len(g.rounds), len(pc.rounds)) {
+		fmt.Printf(" %.2f", g.rounds[i]/pc.rounds[i])
+	}
+	fmt.Printf("  (median %.2fx)\n", medianRatio(g.rounds, pc.rounds))
+	fmt.Printf("  %-42s %9s", "Go Worker / JS create peer, CPU each round", "")
+	for i := range min(len(g.roundCPU), len(pc.roundCPU)) {
+		fmt.Printf(" %.2f", g.roundCPU[i]/pc.roundCPU[i])
+	}
+	fmt.Printf("  (median %.2fx)\n", medianRatio(g.roundCPU, pc.roundCPU))
+	fmt.Println("  (CPU ms: CPU time of the Worker's workerd processes per request, from /proc: the Worker, its HTTP and local KV)")
+	fmt.Printf("  %-42s %8.2fx %8.2fx %8.2fx\n", "Go Worker / JS baseline",
 		g.rate()/j.rate(), ratio(g.pct(50), j.pct(50)), ratio(g.pct(99), j.pct(99)))
 	if *kvwork {
 		k := kvW.create
@@ -306,6 +331,8 @@ func run() (err error) {
 	} else {
 		printKVOps(ops)
 	}
+	fmt.Println()
+	printKinds(kinds, kindsErr)
 	fmt.Println()
 	fmt.Printf("List: GET ?$top=25, one at a time, %d requests per size, alternating (seeding %d records through the API took %v)\n",
 		*listN, *small+*records, seedTime.Round(100*time.Millisecond))
@@ -345,6 +372,24 @@ func run() (err error) {
 		return profileCPU(entry)
 	}
 	return nil
+}
+
+// medianRatio is the median of a[i]/b[i] over the rounds.
+func medianRatio(a, b []float64) float64 {
+	var r []float64
+	for i := range min(len(a), len(b)) {
+		if b[i] > 0 {
+			r = append(r, a[i]/b[i])
+		}
+	}
+	if len(r) == 0 {
+		return 0
+	}
+	slices.Sort(r)
+	if len(r)%2 == 1 {
+		return r[len(r)/2]
+	}
+	return (r[len(r)/2-1] + r[len(r)/2]) / 2
 }
 
 func labelSuffix() string {
@@ -405,6 +450,7 @@ func (t *target) load(d time.Duration, s *samples) (int, error) {
 	var wg sync.WaitGroup
 	local := make([]samples, *concurrency)
 	begin := time.Now()
+	cpu0 := workerdCPU(t.srv.Pid())
 	for i := 0; i < *concurrency; i++ {
 		wg.Add(1)
 		go func(s *samples) {
@@ -417,6 +463,8 @@ func (t *target) load(d time.Duration, s *samples) (int, error) {
 	}
 	wg.Wait()
 	elapsed := time.Since(begin)
+	cpu := workerdCPU(t.srv.Pid()) - cpu0
+	s.cpu += cpu
 	total := 0
 	for i := range local {
 		s.merge(&local[i])
@@ -424,6 +472,9 @@ func (t *target) load(d time.Duration, s *samples) (int, error) {
 	}
 	s.elapsed += elapsed
 	s.rounds = append(s.rounds, float64(total)/elapsed.Seconds())
+	if total > 0 {
+		s.roundCPU = append(s.roundCPU, ms(cpu)/float64(total))
+	}
 	return total, nil
 }
 
@@ -457,12 +508,22 @@ func do(ctx context.Context, c *http.Client, method, url string, h http.Header, 
 
 // samples are latencies of successful requests, the number of failures and the time spent.
 type samples struct {
-	mu      sync.Mutex
-	d       []time.Duration
-	errors  int
-	elapsed time.Duration
-	sorted  bool
-	rounds  []float64 // req/s of each round
+	mu       sync.Mutex
+	d        []time.Duration
+	errors   int
+	elapsed  time.Duration
+	sorted   bool
+	rounds   []float64     // req/s of each round
+	cpu      time.Duration // CPU time of the Worker's workerd processes over the rounds
+	roundCPU []float64     // its ms per request in each round
+}
+
+// cpuPerRequest is the workerd CPU time of one request, in ms.
+func (s *samples) cpuPerRequest() float64 {
+	if len(s.d)+s.errors == 0 {
+		return 0
+	}
+	return ms(s.cpu) / float64(len(s.d)+s.errors)
 }
 
 func (s *samples) add(d time.Duration, ok bool) {
@@ -539,7 +600,9 @@ var serverTiming = regexp.MustCompile(`kv;desc="([^"]*)"`)
 
 // kvSamples are, per collection, a payload to create and a PATCH body that changes an order
 // key (so the update moves the record in its lists). used's payload is the seed.
-var kvSamples = []struct{ collection, create, patch string }{
+type kvSample struct{ collection, create, patch string }
+
+var kvSamples = []kvSample{
 	{"used", "", `{"lastUsed":{"lastAccessedDateTime":"2026-02-01T00:00:00Z"}}`},
 	{"trending", `{"weight":"0.1583399742569597","lastModifiedDateTime":"2026-01-05T10:00:00Z",` +
 		`"resourceVisualization":{"title":"Bench plan","type":"Word","containerType":"Site","containerDisplayName":"Docs",` +
@@ -555,10 +618,10 @@ var kvSamples = []struct{ collection, create, patch string }{
 
 // kvOps makes, in each collection, one create, get, update, list page and delete, and reads
 // the KV operations the adapter reports for each: rows of collection, request, counts.
-func kvOps(t *target, secret string) ([][3]string, error) {
+func kvOps(t *target, secret string, samples []kvSample) ([][3]string, error) {
 	h := mergeHeader(bearer(secret, "bench-kvops"), http.Header{"Content-Type": {"application/json"}})
 	var out [][3]string
-	for _, c := range kvSamples {
+	for _, c := range samples {
 		base := t.srv.Base + "/me/insights/" + c.collection
 		body := []byte(c.create)
 		if c.create == "" {
@@ -747,4 +810,120 @@ func loadAvg() string {
 		return "?"
 	}
 	return f[0]
+}
+
+var kindCount = flag.Int("kind-n", 150, "requests of each kind whose workerd CPU time is measured on each Worker")
+
+// kindRow is one kind of request on both Workers: the KV operations each counted, and the
+// workerd CPU time of one request of that kind on each.
+type kindRow struct {
+	what           string
+	goOps, jsOps   string
+	goCPU, jsCPU   float64 // ms per request
+	goWall, jsWall time.Duration
+}
+
+// compareKinds counts the KV operations of each kind of request of used on both Workers, and
+// measures the workerd CPU time of each kind: kind-n requests of it, 4 at once (creates first,
+// then gets, list pages, updates and deletes of those records).
+func compareKinds(goW, peer *target, secret string) ([]kindRow, error) {
+	used := kvSamples[:1] // used: the peer serves only used
+	goOps, err := kvOps(goW, secret, used)
+	if err != nil {
+		return nil, err
+	}
+	jsOps, err := kvOps(peer, secret, used)
+	if err != nil {
+		return nil, fmt.Errorf("JS create peer: %w", err)
+	}
+	rows := make([]kindRow, len(goOps))
+	for i := range goOps {
+		rows[i] = kindRow{what: goOps[i][1], goOps: goOps[i][2]}
+		if i < len(jsOps) {
+			rows[i].jsOps = jsOps[i][2]
+		}
+	}
+	for _, side := range []struct {
+		t    *target
+		cpu  func(r *kindRow) *float64
+		wall func(r *kindRow) *time.Duration
+	}{
+		{goW, func(r *kindRow) *float64 { return &r.goCPU }, func(r *kindRow) *time.Duration { return &r.goWall }},
+		{peer, func(r *kindRow) *float64 { return &r.jsCPU }, func(r *kindRow) *time.Duration { return &r.jsWall }},
+	} {
+		t := side.t
+		h := mergeHeader(bearer(secret, "bench-kinds"), http.Header{"Content-Type": {"application/json"}})
+		base := t.srv.Base + "/me/insights/used"
+		locs := make([]string, *kindCount)
+		patch := []byte(kvSamples[0].patch)
+		steps := []struct {
+			method string
+			url    func(i int) string
+			body   []byte
+			want   int
+		}{
+			{"POST", func(int) string { return base }, seed, 201},
+			{"GET", func(i int) string { return locs[i] }, nil, 200},
+			{"PATCH", func(i int) string { return locs[i] }, patch, 204},
+			{"GET", func(int) string { return base + "?$top=25" }, nil, 200},
+			{"DELETE", func(i int) string { return locs[i] }, nil, 204},
+		}
+		for k, st := range steps {
+			var next atomic.Int64
+			var failed atomic.Value
+			var wg sync.WaitGroup
+			var lat samples
+			cpu0 := workerdCPU(t.srv.Pid())
+			for w := 0; w < 4; w++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for {
+						i := int(next.Add(1)) - 1
+						if i >= *kindCount || failed.Load() != nil {
+							return
+						}
+						d, status, res, err := do(context.Background(), client, st.method, st.url(i), h, st.body)
+						if err == nil && status != st.want {
+							err = fmt.Errorf("%s %s: status %d", st.method, st.url(i), status)
+						}
+						if err != nil {
+							failed.Store(err)
+							return
+						}
+						lat.add(d, true)
+						if st.method == "POST" {
+							locs[i] = res.Header.Get("Location")
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			if err, _ := failed.Load().(error); err != nil {
+				return nil, fmt.Errorf("%s: %w", t.name, err)
+			}
+			if time.Now().After(deadline) {
+				return nil, errors.New("request kinds: out of time budget")
+			}
+			// kvOps lists create, get, update, list page, delete: the order of steps.
+			*side.cpu(&rows[k]) = ms(workerdCPU(t.srv.Pid())-cpu0) / float64(*kindCount)
+			*side.wall(&rows[k]) = lat.pct(50)
+		}
+	}
+	return rows, nil
+}
+
+// printKinds prints what compareKinds measured.
+func printKinds(rows []kindRow, err error) {
+	fmt.Printf("Each kind of request of used on both Workers: the KV operations each counted, and the CPU time of workerd\n")
+	fmt.Printf("(the Worker, its HTTP and local KV) per request over %d requests of the kind, 4 at once, and their p50\n", *kindCount)
+	if err != nil {
+		fmt.Printf("  not measured: %v\n", err)
+		return
+	}
+	fmt.Printf("  %-38s %-34s %-34s %7s %7s %6s %8s %8s\n", "request", "Go Worker KV", "JS create peer KV", "Go CPU", "JS CPU", "Go/JS", "Go p50", "JS p50")
+	for _, r := range rows {
+		fmt.Printf("  %-38s %-34s %-34s %7.2f %7.2f %5.2fx %8.1f %8.1f\n", r.what, r.goOps, r.jsOps, r.goCPU, r.jsCPU, r.goCPU/r.jsCPU, ms(r.goWall), ms(r.jsWall))
+	}
+	fmt.Println("  (CPU and p50 in ms)")
 }

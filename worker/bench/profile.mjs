@@ -3,11 +3,12 @@
 // path, its local KV and the noise of other processes are left out. Part of `make bench-worker`.
 //
 //   node worker/bench/profile.mjs [--entry host|syumai] [--dir worker/build] [--n 3000] [--c 16]
-//                                 [--what create|list|get] [--baseline] [--cpu-prof out.cpuprofile]
+//                                 [--what create|get|list|update|delete] [--baseline|--peer] [--cpu-prof out.cpuprofile]
 //
 // --entry host runs worker/host.mjs (one Go runtime per isolate); --entry syumai runs the logic
 // of syumai/workers' generated entry (a new runtime per request) with the app.wasm of --dir.
-// --baseline runs worker/bench/baseline/worker.mjs instead. It prints µs of CPU per request
+// --baseline runs worker/bench/baseline/worker.mjs instead, --peer worker/bench/baseline/create.mjs
+// (the JavaScript Worker doing the same create, get, list, update and delete). It prints µs of CPU per request
 // (process CPU time, so other processes on the machine do not count).
 // With --cpu-prof it writes a V8 CPU profile and prints the self time by category.
 
@@ -25,6 +26,7 @@ const { values: args } = parseArgs({
     c: { type: 'string', default: '16' },
     what: { type: 'string', default: 'create' },
     baseline: { type: 'boolean', default: false },
+    peer: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
@@ -79,8 +81,8 @@ function token(secret, sub) {
 }
 
 async function loadHandler() {
-  if (args.baseline) {
-    const mod = await import(root + 'worker/bench/baseline/worker.mjs');
+  if (args.baseline || args.peer) {
+    const mod = await import(root + 'worker/bench/baseline/' + (args.peer ? 'create.mjs' : 'worker.mjs'));
     return mod.default.fetch;
   }
   const dir = args.dir.replace(/\/$/, '');
@@ -122,22 +124,30 @@ function makeRequest(what) {
     return new Request(base + '/me/insights/used', { method: 'POST', headers: { Authorization: auth, 'Content-Type': 'application/json', 'User-Agent': 'profile' }, body: seed });
   }
   if (what === 'list') return new Request(base + '/me/insights/used?$top=25', { headers: { Authorization: auth, 'User-Agent': 'profile' } });
+  if (what === 'update') {
+    return new Request(firstLocation, { method: 'PATCH', headers: { Authorization: auth, 'Content-Type': 'application/json', 'User-Agent': 'profile' }, body: '{"lastUsed":{"lastAccessedDateTime":"2026-02-01T00:00:00Z"}}' });
+  }
+  if (what === 'delete') return new Request(toDelete.pop(), { method: 'DELETE', headers: { Authorization: auth, 'User-Agent': 'profile' } });
   return new Request(firstLocation, { headers: { Authorization: auth, 'User-Agent': 'profile' } });
 }
 
 let firstLocation = '';
+const toDelete = [];
 async function one(what) {
   const res = await fetch(makeRequest(what), env, ctx);
   const text = await res.text();
-  const want = args.baseline || what === 'create' ? 201 : 200;
+  const want = args.baseline || what === 'create' ? 201 : what === 'update' || what === 'delete' ? 204 : 200;
   if (res.status !== want) throw new Error(`${what}: status ${res.status}: ${text.slice(0, 300)}`);
   return res;
 }
 
 // Records to list and get, and a warm-up.
-for (let i = 0; i < (args.baseline ? 200 : 60); i++) {
-  const res = await one(args.baseline ? 'create' : 'create');
+// For delete, one record per request measured or warming up.
+const creates = args.baseline ? 200 : args.what === 'delete' ? N + 260 : 60;
+for (let i = 0; i < creates; i++) {
+  const res = await one('create');
   if (!firstLocation) firstLocation = res.headers.get('Location') ?? '';
+  else if (args.what === 'delete') toDelete.push(res.headers.get('Location'));
 }
 for (let i = 0; i < 200; i++) await one(args.what);
 
@@ -167,7 +177,7 @@ if (session) {
   writeFileSync(args['cpu-prof'], JSON.stringify(profile));
   categories = categorize(profile);
 }
-const label = args.baseline ? 'JS baseline' : args.entry === 'host' ? 'Go Worker, host adapter' : "Go Worker, syumai/workers' entry";
+const label = args.peer ? 'JS create peer' : args.baseline ? 'JS baseline' : args.entry === 'host' ? 'Go Worker, host adapter' : "Go Worker, syumai/workers' entry";
 if (args.json) {
   console.log(JSON.stringify({ label, what: args.what, us, wall, ops, categories }));
 } else {

@@ -190,6 +190,14 @@ func (s *Server) Exited() <-chan struct{} { return s.exited }
 // ExitErr is how the wrangler process ended, once Exited is closed.
 func (s *Server) ExitErr() error { return s.waitErr }
 
+// Pid is the process id of wrangler dev (workerd runs as its descendant), 0 before it started.
+func (s *Server) Pid() int {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
+
 // Stop ends wrangler dev and everything it started: SIGTERM to its process group, SIGKILL
 // after the grace time. It removes the directories Start made (not a Persist it was given).
 // Later calls wait for the first and return its result.
