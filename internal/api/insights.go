@@ -19,20 +19,31 @@ import (
 // space is the store's space of the request: the route's collection of the request's user.
 func (q *request) space() store.Space { return store.Space{Collection: q.route.coll, User: q.user} }
 
-// create stores a new item: POST .../insights/{collection} (or .../$ref).
-func (h *Handler) create(q *request) {
+// validBody reads the body of a create or an update, which takes no query options, and checks
+// it with validate against the route's collection. It answers the request itself when the
+// body is missing, unreadable or invalid.
+func (h *Handler) validBody(q *request, validate func(*resource.Collection, []byte) insight.Report) ([]byte, bool) {
 	if !h.noQuery(q) {
-		return
+		return nil, false
 	}
 	body, ok := h.readBody(q)
+	if !ok {
+		return nil, false
+	}
+	if rep := validate(q.route.coll, body); !rep.Valid() {
+		h.invalid(q, rep)
+		return nil, false
+	}
+	return body, true
+}
+
+// create stores a new item: POST .../insights/{collection} (or .../$ref).
+func (h *Handler) create(q *request) {
+	body, ok := h.validBody(q, insight.ValidateFor)
 	if !ok {
 		return
 	}
 	c := q.route.coll
-	if rep := insight.ValidateFor(c, body); !rep.Valid() {
-		h.invalid(q, rep)
-		return
-	}
 	id := gjson.GetBytes(body, "id").Str
 	if id == "" {
 		id = h.c.NewID()
@@ -135,18 +146,11 @@ func (h *Handler) get(q *request) {
 
 // patch merges a PATCH body into a record: PATCH .../insights/{collection}/{id}.
 func (h *Handler) patch(q *request) {
-	if !h.noQuery(q) {
-		return
-	}
-	body, ok := h.readBody(q)
+	body, ok := h.validBody(q, insight.ValidatePatchFor)
 	if !ok {
 		return
 	}
 	c := q.route.coll
-	if rep := insight.ValidatePatchFor(c, body); !rep.Valid() {
-		h.invalid(q, rep)
-		return
-	}
 	if id := gjson.GetBytes(body, "id"); id.Exists() && id.Str != q.route.id {
 		h.fail(q, &odata.Error{Status: 400, Code: "invalidRequest", Message: "The id of a " + c.Noun + " cannot be changed.", Target: "id"})
 		return
