@@ -47,7 +47,7 @@ test-sdk: worker worker/node_modules/.installed
 ## test-clients: Microsoft's JavaScript Graph client (pinned in worker/clienttest/package-lock.json)
 ## against the Worker on its own `wrangler dev --local-protocol https`, the playground's JavaScript
 ## client snippets run there, and its Postman export run by newman (pinned there too).
-test-clients: wasm worker web-bundle web-precompressed worker/node_modules/.installed worker/clienttest/node_modules/.installed
+test-clients: wasm worker web-bundle web-precompressed web-sw worker/node_modules/.installed worker/clienttest/node_modules/.installed
 	cd worker/clienttest && npm test
 
 worker/clienttest/node_modules/.installed: worker/clienttest/package.json worker/clienttest/package-lock.json
@@ -108,7 +108,7 @@ test-e2e: wasm worker web-precompressed web-sw worker/node_modules/.installed
 ## test-openapi: /openapi.json checked by swagger-parser, its schemas against the validator's
 ## corpora (ajv), and its TypeScript types (openapi-typescript, tsc) driving the Worker on a real
 ## `wrangler dev` through openapi-fetch (worker/openapitest).
-test-openapi: wasm worker web-precompressed worker/node_modules/.installed worker/openapitest/node_modules/.installed
+test-openapi: wasm worker web-precompressed web-sw worker/node_modules/.installed worker/openapitest/node_modules/.installed
 	cd worker/openapitest && rm -rf build gen && node generate.mjs && ./node_modules/.bin/tsc -p . && \
 		node --test --test-concurrency=1 --test-timeout=600000 document.test.mjs corpus.test.mjs build/client.test.js
 
