@@ -283,7 +283,7 @@ func (v *validator) run(root *objectType, data []byte, partial bool) {
 	if err != nil {
 		// Nothing but the syntax error counts: what was found before it is dropped.
 		line, column := Position(data, err.Offset)
-		v.problems = append(v.problems[:0], Problem{Severity: Error, Code: syntaxCodes[err.Kind], Offset: err.Offset, Line: line, Column: column, Message: err.Msg})
+		v.problems = append(v.problems[:0], Problem{Severity: Error, Code: syntaxCodes[err.Kind], Path: v.syntaxPath(err), Offset: err.Offset, Line: line, Column: column, Message: err.Msg})
 		return
 	}
 	if v.dropped > 0 {
