@@ -80,3 +80,17 @@ export async function formValue(page, label, want) {
     await page.waitForTimeout(50);
   }
 }
+
+/**
+ * formText returns the text of a form element (a field's message, a count) once it matches want
+ * (a string or a RegExp), or whatever it is after five seconds: the form follows the JSON when
+ * typing pauses.
+ */
+export async function formText(locator, want) {
+  const ok = (v) => (want instanceof RegExp ? want.test(v) : v === want);
+  for (const end = Date.now() + 5000; ;) {
+    const v = await locator.textContent();
+    if (ok(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { startWrangler, devToken, serveStatic } from './harness.mjs';
 import { launch } from './browser.mjs';
-import { opener, editorText, replaceText, waitNoProblems, formValue } from './page.mjs';
+import { opener, editorText, replaceText, waitNoProblems, formValue, formText } from './page.mjs';
 
 const run = promisify(execFile);
 const seed = await readFile(new URL('../../internal/insight/testdata/seed.json', import.meta.url), 'utf8');
@@ -120,7 +120,7 @@ describe('playground', () => {
     await entry.waitFor();
     await entry.click();
     assert.match(await page.locator('#editor .cm-activeLine').textContent(), /"yesterday"/);
-    assert.match(await page.locator('#field-lastUsed-lastAccessedDateTime-msg').textContent(), /yesterday/);
+    assert.match(await formText(page.locator('#field-lastUsed-lastAccessedDateTime-msg'), /yesterday/), /yesterday/);
 
     // Typed again: a valid payload, and every problem goes.
     await replaceText(page, '');
@@ -161,7 +161,7 @@ describe('playground', () => {
     await assert.doesNotReject(page.waitForFunction(() => document.getElementById('field-resourceVisualization-title').value === 'Title value'));
     assert.equal(await page.getByLabel('resourceReference.webUrl', { exact: true }).inputValue(), 'https://example.com/webUrl/');
     assert.equal(await page.getByLabel('resourceReference.type', { exact: true }).inputValue(), '');
-    assert.match(await page.locator('#field-resourceVisualization-type-msg').textContent(), /not a documented/);
+    assert.match(await formText(page.locator('#field-resourceVisualization-type-msg'), /not a documented/), /not a documented/);
 
     // Text the form cannot edit makes it read-only, and says why.
     await replaceText(page, '{"lastUsed": ');

@@ -27,6 +27,20 @@ export function createSnippets({ core, request }) {
     }
   }
 
+  /** render writes each language's snippet of the request as it stands. */
+  function render() {
+    const insight = core();
+    if (!insight) return;
+    const r = request();
+    for (const [lang, pre] of pres) {
+      try {
+        pre.textContent = insight.snippet(lang, r);
+      } catch (e) {
+        pre.textContent = `// ${e.message}`;
+      }
+    }
+  }
+
   return {
     /** build makes a tab for each language the core writes snippets in. */
     build(languages) {
@@ -50,6 +64,7 @@ export function createSnippets({ core, request }) {
         const copy = h('button', {
           type: 'button', class: 'small', 'aria-label': `Copy ${label} snippet`,
           onclick: async () => {
+            render(); // the snippets follow typing when it pauses: copy the request as it is now
             const ok = await copyText(pre.textContent, pre);
             status.textContent = ok ? 'Copied.' : 'Selected: press Ctrl+C to copy.';
             setTimeout(() => {
@@ -63,18 +78,6 @@ export function createSnippets({ core, request }) {
           h('div', { class: 'snippet-bar' }, copy, status), pre));
       }
     },
-    /** render writes each language's snippet of the request as it stands. */
-    render() {
-      const insight = core();
-      if (!insight) return;
-      const r = request();
-      for (const [lang, pre] of pres) {
-        try {
-          pre.textContent = insight.snippet(lang, r);
-        } catch (e) {
-          pre.textContent = `// ${e.message}`;
-        }
-      }
-    },
+    render,
   };
 }
