@@ -205,10 +205,7 @@ func (h *Handler) authorize(q *request) bool {
 	if q.route.kind == routeBatch {
 		return true // a valid token; the batch's requests are authorised one by one
 	}
-	name := q.route.user
-	if auth.IsGUID(name) {
-		name = strings.ToLower(name) // object ids in any case are one user
-	}
+	name := auth.CanonicalID(q.route.user) // object ids in any case are one user
 	switch {
 	case q.route.me && p.Application:
 		h.fail(q, &odata.Error{Status: 400, Code: "invalidRequest", Message: "/me request is only valid with delegated authentication flow."})

@@ -498,10 +498,7 @@ func (v *Verifier) checkClaims(c *claims) (Principal, *Error) {
 	if len(v.issuers) > 0 && !v.issuerMatches(c.iss, c.tid) {
 		return Principal{}, fail(msgIssuer)
 	}
-	tenant := c.tid
-	if IsGUID(tenant) {
-		tenant = strings.ToLower(tenant)
-	}
+	tenant := CanonicalID(c.tid)
 	if len(v.tenants) > 0 && !slices.ContainsFunc(v.tenants, func(t string) bool { return strings.EqualFold(t, tenant) }) {
 		return Principal{}, fail(msgTenant)
 	}
@@ -512,9 +509,7 @@ func (v *Verifier) checkClaims(c *claims) (Principal, *Error) {
 	if id == "" || strings.IndexByte(id, 0) >= 0 || strings.IndexByte(tenant, 0) >= 0 {
 		return Principal{}, fail(msgNoSubject)
 	}
-	if IsGUID(id) {
-		id = strings.ToLower(id)
-	}
+	id = CanonicalID(id)
 	p := Principal{ID: id, Tenant: tenant, UPN: c.upn, Roles: c.roles}
 	p.User = p.Qualify(id)
 	if p.UPN == "" {
@@ -569,6 +564,16 @@ func (v *Verifier) issuerMatches(iss, tid string) bool {
 		}
 	}
 	return false
+}
+
+// CanonicalID returns a user or tenant id as records are keyed by it: a GUID (an object or
+// tenant id, which Entra writes in any letter case) in lower case, anything else as it is. Tokens
+// and /users/{user} paths both go through it, so that one person is one record set.
+func CanonicalID(s string) string {
+	if IsGUID(s) {
+		return strings.ToLower(s)
+	}
+	return s
 }
 
 // IsGUID reports whether s has the shape of a GUID: 8-4-4-4-12 hexadecimal digits, any case.
