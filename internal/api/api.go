@@ -3,7 +3,6 @@
 package api
 
 import (
-	"crypto/rand"
 	"errors"
 	"log"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 	"github.com/usedinsight/usedinsight/internal/clip"
 	"github.com/usedinsight/usedinsight/internal/odata"
 	"github.com/usedinsight/usedinsight/internal/openapi"
+	"github.com/usedinsight/usedinsight/internal/random"
 	"github.com/usedinsight/usedinsight/internal/store"
 )
 
@@ -278,7 +278,7 @@ const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 // newID returns 22 random base64url characters (132 bits).
 func newID() string {
 	var b [22]byte
-	rand.Read(b[:])
+	random.Read(b[:])
 	for i := range b {
 		b[i] = idAlphabet[b[i]&63]
 	}

@@ -51,7 +51,6 @@ package kvstore
 
 import (
 	"bytes"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
@@ -61,6 +60,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/usedinsight/usedinsight/internal/random"
 	"github.com/usedinsight/usedinsight/internal/resource"
 	"github.com/usedinsight/usedinsight/internal/store"
 )
@@ -238,7 +238,7 @@ func (nf nameFilter) match(hashes string) bool {
 
 func newNonce() string {
 	var b [6]byte
-	rand.Read(b[:])
+	random.Read(b[:])
 	return b64.EncodeToString(b[:])
 }
 

@@ -1,11 +1,12 @@
 package odata
 
 import (
-	"crypto/rand"
 	"encoding/hex"
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/usedinsight/usedinsight/internal/random"
 )
 
 // JSONContentType is the Content-Type of JSON responses, as Graph sends it.
@@ -71,7 +72,7 @@ func echoable(s string) bool {
 // newUUID returns a random (version 4) UUID.
 func newUUID() string {
 	var b [16]byte
-	rand.Read(b[:])
+	random.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40 // version 4
 	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
 	var s [36]byte
