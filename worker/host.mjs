@@ -6,7 +6,7 @@
 // Three rules of the Workers runtime shape this file:
 //
 //  1. I/O belongs to the request whose code started it, and is cancelled when that request
-//     ends. Go is resumed from one request's JavaScript (its KV answer arrived), but may run
+//     ends. Go is resumed from one request's JavaScript (its last KV answer arrived), but may run
 //     goroutines of others. So a KV operation starts at once only when Go asked for it while
 //     running on behalf of that same request (`rt.current`); otherwise it is posted to the
 //     request's own mailbox, and that request's fetch handler starts it. Responses are
@@ -353,24 +353,43 @@ function startKV(host, rt, id, op, kind, a, b, c) {
     } catch (err) {
       p = Promise.reject(err);
     }
-    if (req !== undefined) req.ops.add(op);
-    // Whichever comes first settles the operation; settle ignores the other.
-    const timer = setTimeout(() => settle(host, rt, req, op, FAILED, `KV ${kind} timed out after ${host.kvTimeout} ms`), host.kvTimeout);
+    if (req !== undefined) {
+      req.ops.set(op, { kind, deadline: Date.now() + host.kvTimeout });
+      req.timer ??= setTimeout(() => expire(host, req), host.kvTimeout);
+    }
+    // Whichever comes first settles the operation, this or expire; settle ignores the other.
     p.then(
       (v) => settle(host, rt, req, op, kind === 'get' && v === null ? MISSING : OK, v ?? null),
       (err) => settle(host, rt, req, op, FAILED, String(err?.message ?? err)),
-    ).finally(() => clearTimeout(timer));
+    );
   };
   if (req !== undefined && rt.current === id && !req.gone) begin();
   else if (req !== undefined && !req.gone) req.post(begin);
   else Promise.resolve().then(begin); // fails at once, so the goroutine ends
 }
 
-// settle hands Go the result of KV operation op and resumes it.
+// expire fails the KV operations of req that are past their deadline, and waits for the next
+// deadline while any are left: one timer a request, not one an operation.
+function expire(host, req) {
+  req.timer = null;
+  const rt = req.rt; // the runtime now serving req (a replay moves it)
+  const now = Date.now();
+  let next = Infinity;
+  for (const [op, { kind, deadline }] of req.ops) {
+    if (deadline <= now) settle(host, rt, req, op, FAILED, `KV ${kind} timed out after ${host.kvTimeout} ms`);
+    else next = Math.min(next, deadline);
+  }
+  if (next !== Infinity && !rt.dead) req.timer = setTimeout(() => expire(host, req), next - now);
+}
+
+// settle hands Go the result of KV operation op, and resumes Go once the request has no other
+// KV operation in flight: the request's goroutines wait for all of them (kvstore starts
+// operations in parallel only to wait for them together), so resuming at each answer would
+// run the scheduler for nothing.
 function settle(host, rt, req, op, status, data) {
   if (rt.dead) return;
   if (req !== undefined) {
-    if (!req.ops.delete(op)) return; // already failed by sweep
+    if (!req.ops.delete(op)) return; // already failed by sweep or expire
   }
   try {
     rt.exports.settle(op, status, writeResult(rt, data));
@@ -378,7 +397,8 @@ function settle(host, rt, req, op, status, data) {
     die(host, rt, err);
     return;
   }
-  resume(host, rt, req !== undefined && !req.gone ? req.id : 0);
+  if (req === undefined) resume(host, rt, 0);
+  else if (req.ops.size === 0) resume(host, rt, req.gone ? 0 : req.id);
 }
 
 // sweep fails the KV operations of requests in flight for longer than staleAfter: their
@@ -389,7 +409,7 @@ function sweep(host, rt) {
     if (req.since > limit || req.gone) continue;
     req.gone = true;
     rt.requests.delete(req.id);
-    for (const op of req.ops) settle(host, rt, req, op, FAILED, 'the request is no longer served');
+    for (const op of req.ops.keys()) settle(host, rt, req, op, FAILED, 'the request is no longer served');
   }
 }
 
@@ -406,7 +426,8 @@ class Req {
     this.attempts = 0;
     this.wrote = false;
     this.gone = false;
-    this.ops = new Set(); // KV operations started and not settled
+    this.ops = new Map(); // KV operations started and not settled: op → {kind, deadline}
+    this.timer = null; // expire's, while any operation is in flight
     this.rt = null;
     this.queue = [];
     this.wake = null;
@@ -435,7 +456,11 @@ class Req {
   async serve() {
     for (;;) {
       while (this.response === null && this.queue.length > 0) this.queue.shift()();
-      if (this.response !== null) return this.response;
+      if (this.response !== null) {
+        clearTimeout(this.timer); // Go answered: whatever it still waits for is sweep's
+        this.timer = null;
+        return this.response;
+      }
       await new Promise((resolve) => {
         this.wake = resolve;
       });

@@ -15,8 +15,8 @@
 //	          values, each ending in "\n"; body -1 means none.
 //	KV        kv_get, kv_put, kv_delete and kv_list start an operation on the KV binding of the
 //	          request's own env and return at once; the goroutine waits. When the promise
-//	          settles, JavaScript calls alloc and settle(op, status, n) with the result and
-//	          then resumes Go.
+//	          settles, JavaScript calls alloc and settle(op, status, n) with the result, and
+//	          resumes Go once the request has no other operation in flight.
 //
 // On wasm everything runs on the isolate's one thread: goroutines switch only where they block,
 // and JavaScript calls in only while Go is paused. The few locks and atomics here cost next to
