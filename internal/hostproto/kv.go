@@ -77,6 +77,29 @@ func (t *ops) wait(o *op) (int32, []byte) {
 	return status, value
 }
 
+// startAll registers n operations and calls begin with each one's number and index.
+func (t *ops) startAll(n int, begin func(op int32, i int)) []*op {
+	started := make([]*op, n)
+	for i := range n {
+		var num int32
+		num, started[i] = t.start()
+		begin(num, i)
+	}
+	return started
+}
+
+// waitAll waits for every operation of started, which did what to keys, and returns their
+// errors joined.
+func (t *ops) waitAll(started []*op, what string, keys []string) error {
+	var errs []error
+	for i, o := range started {
+		if status, message := t.wait(o); status != SettleOK {
+			errs = append(errs, kvError(what, keys[i], message))
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // Settle ends KV operation op with status (SettleOK, SettleMissing or SettleFailed); the
 // buffer of the last Alloc holds its n bytes of result (n -1: none). An operation that is not
 // in flight is ignored.
@@ -141,6 +164,52 @@ func (KV) Delete(ctx context.Context, key string) error {
 		return kvError("delete", key, message)
 	}
 	return nil
+}
+
+// GetAll starts a Get of every key, then waits for them all and calls each with their answers
+// in order (kvstore.Batcher): one goroutine waits, where single Gets need one each.
+func (KV) GetAll(ctx context.Context, keys []string, each func(i int, value []byte, ok bool, err error)) {
+	req := requestOf(ctx)
+	if req == nil {
+		for i := range keys {
+			each(i, nil, false, errNoRequest)
+		}
+		return
+	}
+	req.kv.gets.Add(int32(len(keys)))
+	started := req.host.ops.startAll(len(keys), func(n int32, i int) { req.host.imports.KVGet(req.id, n, keys[i]) })
+	for i, o := range started {
+		switch status, value := req.host.ops.wait(o); status {
+		case SettleOK:
+			each(i, value, true, nil)
+		case SettleMissing:
+			each(i, nil, false, nil)
+		default:
+			each(i, nil, false, kvError("get", keys[i], value))
+		}
+	}
+}
+
+// PutAll starts a Put of value under every key and waits for them all (kvstore.Batcher).
+func (KV) PutAll(ctx context.Context, keys []string, value []byte) error {
+	req := requestOf(ctx)
+	if req == nil {
+		return errNoRequest
+	}
+	req.kv.puts.Add(int32(len(keys)))
+	started := req.host.ops.startAll(len(keys), func(n int32, i int) { req.host.imports.KVPut(req.id, n, keys[i], value) })
+	return req.host.ops.waitAll(started, "put", keys)
+}
+
+// DeleteAll starts a Delete of every key and waits for them all (kvstore.Batcher).
+func (KV) DeleteAll(ctx context.Context, keys []string) error {
+	req := requestOf(ctx)
+	if req == nil {
+		return errNoRequest
+	}
+	req.kv.deletes.Add(int32(len(keys)))
+	started := req.host.ops.startAll(len(keys), func(n int32, i int) { req.host.imports.KVDelete(req.id, n, keys[i]) })
+	return req.host.ops.waitAll(started, "delete", keys)
 }
 
 // List returns up to limit key names that start with prefix, from cursor. JavaScript answers

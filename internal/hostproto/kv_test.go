@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/usedinsight/usedinsight/internal/kvstore"
 )
 
 func TestOps(t *testing.T) {
@@ -104,7 +106,15 @@ var kvHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 	case "/list":
 		keys, next, err := kv.List(ctx, "p/", "c1", 10)
 		out = fmt.Sprintf("%q %q %v", keys, next, err)
-	case "/parallel": // as kvstore does: several operations of one request at once
+	case "/getall":
+		kv.GetAll(ctx, []string{"a", "b", "c"}, func(i int, v []byte, ok bool, err error) {
+			out += fmt.Sprintf("%d %q %v %v; ", i, v, ok, err)
+		})
+	case "/putall":
+		out = fmt.Sprint(kv.PutAll(ctx, []string{"a", "b", "c"}, []byte("v")))
+	case "/deleteall":
+		out = fmt.Sprint(kv.DeleteAll(ctx, []string{"a", "b", "c"}))
+	case "/parallel": // several operations of one request at once, each on its own goroutine
 		done := make(chan error)
 		for range 3 {
 			go func() { done <- kv.Put(ctx, "k", nil) }()
@@ -184,11 +194,72 @@ func TestKVParallel(t *testing.T) {
 	}
 }
 
+var _ kvstore.Batcher = KV{}
+
+// TestKVBatch: a batch starts every operation before it waits for any, each under a number of
+// its own, and reports each key's answer whatever order JavaScript settles them in.
+func TestKVBatch(t *testing.T) {
+	type answer struct {
+		status int32
+		result string
+	}
+	ok, missing := answer{SettleOK, ""}, answer{SettleMissing, ""}
+	for _, tt := range []struct {
+		desc    string
+		path    string
+		kind    string
+		answers map[string]answer // by key
+		want    string
+		timing  string
+	}{
+		{"gets", "/getall", "get", map[string]answer{"a": {SettleOK, "1"}, "b": missing, "c": {SettleFailed, "boom"}},
+			`0 "1" true <nil>; 1 "" false <nil>; 2 "" false KV get "c": boom; `, "3 get, 0 put"},
+		{"puts", "/putall", "put", map[string]answer{"a": ok, "b": ok, "c": ok}, "<nil>", "0 get, 3 put"},
+		{"puts, two failing", "/putall", "put", map[string]answer{"a": {SettleFailed, "x"}, "b": ok, "c": {SettleFailed, "y"}},
+			"KV put \"a\": x\nKV put \"c\": y", "0 get, 3 put"},
+		{"deletes", "/deleteall", "delete", map[string]answer{"a": ok, "b": {SettleFailed, "z"}, "c": ok}, `KV delete "b": z`, "0 list, 3 delete"},
+	} {
+		h, f, _ := testHost(kvHandler, true)
+		send(h, 7, 1, "GET\n"+tt.path+"\n", nil)
+		ops := map[string]int32{}
+		for range 3 {
+			c := f.next(t)
+			if c.kind != tt.kind || c.id != 7 {
+				t.Fatalf("%s: Go called %s for request %d, want %s for 7", tt.desc, c.kind, c.id, tt.kind)
+			}
+			if tt.kind == "put" && string(c.body) != "v" {
+				t.Errorf("%s: put %q of %q, want value \"v\"", tt.desc, c.key, c.body)
+			}
+			ops[c.key] = c.op
+		}
+		if len(ops) != 3 || ops["a"] == ops["b"] || ops["b"] == ops["c"] || ops["a"] == ops["c"] {
+			t.Fatalf("%s: operations %v; want a, b and c under numbers of their own", tt.desc, ops)
+		}
+		for _, key := range []string{"c", "a", "b"} { // not the order they started in
+			a := tt.answers[key]
+			var result []byte
+			if a.status != SettleMissing {
+				result = []byte(a.result)
+			}
+			settleWith(h, ops[key], a.status, result)
+		}
+		r := f.next(t)
+		if r.kind != "respond" || string(r.body) != tt.want {
+			t.Errorf("%s: %s %q, want respond %q", tt.desc, r.kind, r.body, tt.want)
+		}
+		if st := r.head.Get("Server-Timing"); !strings.Contains(st, tt.timing) {
+			t.Errorf("%s: Server-Timing %q, want it to count %s", tt.desc, st, tt.timing)
+		}
+	}
+}
+
 func TestKVOutsideRequest(t *testing.T) {
 	ctx, kv := context.Background(), KV{}
 	_, _, errGet := kv.Get(ctx, "k")
 	_, _, errList := kv.List(ctx, "p", "", 1)
-	for _, err := range []error{errGet, kv.Put(ctx, "k", nil), kv.Delete(ctx, "k"), errList} {
+	var errGetAll error
+	kv.GetAll(ctx, []string{"k"}, func(_ int, _ []byte, _ bool, err error) { errGetAll = err })
+	for _, err := range []error{errGet, kv.Put(ctx, "k", nil), kv.Delete(ctx, "k"), errList, errGetAll, kv.PutAll(ctx, []string{"k"}, nil), kv.DeleteAll(ctx, []string{"k"})} {
 		if !errors.Is(err, errNoRequest) {
 			t.Errorf("KV outside a request: %v, want %v", err, errNoRequest)
 		}

@@ -5,10 +5,10 @@ package kvstore
 // families: 2 per order of the collection (used 4, trending 4, shared 2):
 //
 //	Get      1 get
-//	Create   1 get + F+1 puts (F index keys in parallel, then the primary)
+//	Create   1 get + F+1 puts (F index keys at once, then the primary)
 //	Replace  1 get + F+1 puts + F deletes (the old version's index keys)
 //	Delete   1 get + F+1 deletes (the primary, then F index keys)
-//	List     at most MaxListCalls lists + at most Top gets (in parallel), whatever the number
+//	List     at most MaxListCalls lists + at most Top gets (at once), whatever the number
 //	         of records; an unfiltered page is 1 list + 1 get per record on it
 //	Count    ceil(N/1000) lists without a filter (N: the space's records; 1 when N is 0);
 //	         with one, ceil(N/1000) + ceil(M/1000) lists (M: keys in one index family, N plus
@@ -42,6 +42,19 @@ type KV interface {
 	// order, from the position cursor names ("" for the start); next is "" when the listing is
 	// complete (list_complete), else the cursor of the rest.
 	List(ctx context.Context, prefix, cursor string, limit int) (keys []string, next string, err error)
+}
+
+// Batcher is implemented by a KV that runs several operations of one kind together, for less
+// than a call each: the Worker's, where every operation a goroutine waits for costs a switch
+// of goroutines and a resumption of Go. The store uses it when its KV has it, and otherwise
+// runs single operations concurrently. Each operation behaves as its single form does.
+type Batcher interface {
+	// GetAll gets each key, then calls each with keys[i]'s answer, for every i in order.
+	GetAll(ctx context.Context, keys []string, each func(i int, value []byte, ok bool, err error))
+	// PutAll puts value under each key and returns the errors joined.
+	PutAll(ctx context.Context, keys []string, value []byte) error
+	// DeleteAll deletes each key and returns the errors joined.
+	DeleteAll(ctx context.Context, keys []string) error
 }
 
 // MaxListCalls is the most List calls one page of Store.List makes.
@@ -103,8 +116,7 @@ func (s *Store) Create(ctx context.Context, sp store.Space, r store.Record) erro
 
 // write puts the index keys of n, then its primary.
 func (s *Store) write(ctx context.Context, l layout, key string, n stored) error {
-	idx := l.indexes(n)
-	if err := parallel(len(idx), func(i int) error { return s.kv.Put(ctx, idx[i], indexValue) }); err != nil {
+	if err := s.putAll(ctx, l.indexes(n), indexValue); err != nil {
 		return err
 	}
 	return s.kv.Put(ctx, key, n.encode())
@@ -159,8 +171,46 @@ func (s *Store) Delete(ctx context.Context, sp store.Space, id string) error {
 	return nil
 }
 
+// deleteAll deletes the keys; what fails is left for lists to skip.
 func (s *Store) deleteAll(ctx context.Context, keys []string) {
+	if b, ok := s.kv.(Batcher); ok {
+		_ = b.DeleteAll(ctx, keys)
+		return
+	}
 	_ = parallel(len(keys), func(i int) error { return s.kv.Delete(ctx, keys[i]) })
+}
+
+// putAll puts value under each key.
+func (s *Store) putAll(ctx context.Context, keys []string, value []byte) error {
+	if b, ok := s.kv.(Batcher); ok {
+		return b.PutAll(ctx, keys, value)
+	}
+	return parallel(len(keys), func(i int) error { return s.kv.Put(ctx, keys[i], value) })
+}
+
+// getAll gets each key and calls fn with what a Get of keys[i] found (ok false: nothing), and
+// returns the errors of the Gets and of fn joined. fn may run concurrently with itself.
+func (s *Store) getAll(ctx context.Context, keys []string, fn func(i int, value []byte, ok bool) error) error {
+	b, batch := s.kv.(Batcher)
+	if !batch {
+		return parallel(len(keys), func(i int) error {
+			v, ok, err := s.kv.Get(ctx, keys[i])
+			if err != nil {
+				return err
+			}
+			return fn(i, v, ok)
+		})
+	}
+	var errs []error
+	b.GetAll(ctx, keys, func(i int, v []byte, ok bool, err error) {
+		if err == nil {
+			err = fn(i, v, ok)
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	})
+	return errors.Join(errs...)
 }
 
 // cursor is where a page starts in an index family: the KV cursor of a List call, its limit,
@@ -271,14 +321,17 @@ func (s *Store) List(ctx context.Context, sp store.Space, q store.Query) (store.
 
 	recs := make([]store.Record, len(cands))
 	valid := make([]bool, len(cands))
-	err := parallel(len(cands), func(i int) error {
-		v, ok, err := s.kv.Get(ctx, l.primary(cands[i].sortID))
-		if err != nil || !ok {
-			return err
+	primaries := make([]string, len(cands))
+	for i, c := range cands {
+		primaries[i] = l.primary(c.sortID)
+	}
+	err := s.getAll(ctx, primaries, func(i int, v []byte, ok bool) error {
+		if !ok {
+			return nil
 		}
 		r, err := decodeStored(v)
 		if err != nil {
-			return fmt.Errorf("%w at %q", err, l.primary(cands[i].sortID))
+			return fmt.Errorf("%w at %q", err, primaries[i])
 		}
 		if l.index(fam, r) == candKeys[i] && q.Filter.Match(r.rec.Keys) {
 			recs[i], valid[i] = r.rec, true
@@ -348,14 +401,17 @@ func (s *Store) Count(ctx context.Context, sp store.Space, f store.Filter) (int,
 		}
 	}
 	var mu sync.Mutex
-	err = parallel(len(unsure), func(i int) error {
-		v, ok, err := s.kv.Get(ctx, l.primary(unsure[i]))
-		if err != nil || !ok {
-			return err
+	primaries := make([]string, len(unsure))
+	for i, sid := range unsure {
+		primaries[i] = l.primary(sid)
+	}
+	err = s.getAll(ctx, primaries, func(i int, v []byte, ok bool) error {
+		if !ok {
+			return nil
 		}
 		r, err := decodeStored(v)
 		if err != nil {
-			return fmt.Errorf("%w at %q", err, l.primary(unsure[i]))
+			return fmt.Errorf("%w at %q", err, primaries[i])
 		}
 		if f.Match(r.rec.Keys) {
 			mu.Lock()

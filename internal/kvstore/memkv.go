@@ -140,6 +140,34 @@ func (m *MemoryKV) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
+var _ Batcher = (*MemoryKV)(nil)
+
+// GetAll gets each key in turn (Batcher).
+func (m *MemoryKV) GetAll(ctx context.Context, keys []string, each func(i int, value []byte, ok bool, err error)) {
+	for i, k := range keys {
+		v, ok, err := m.Get(ctx, k)
+		each(i, v, ok, err)
+	}
+}
+
+// PutAll puts value under each key in turn (Batcher).
+func (m *MemoryKV) PutAll(ctx context.Context, keys []string, value []byte) error {
+	var errs []error
+	for _, k := range keys {
+		errs = append(errs, m.Put(ctx, k, value))
+	}
+	return errors.Join(errs...)
+}
+
+// DeleteAll deletes each key in turn (Batcher).
+func (m *MemoryKV) DeleteAll(ctx context.Context, keys []string) error {
+	var errs []error
+	for _, k := range keys {
+		errs = append(errs, m.Delete(ctx, k))
+	}
+	return errors.Join(errs...)
+}
+
 var errCursor = errors.New("kv: invalid cursor")
 
 // List returns up to limit (1 to MaxListLimit) keys that start with prefix, in byte order,
