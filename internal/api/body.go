@@ -38,6 +38,7 @@ func (h *Handler) readJSON(q *request, limit int, what string) ([]byte, bool) {
 		return nil, true
 	}
 	var src io.Reader = r.Body
+	size := 512 // what io.ReadAll starts with
 	// A compressed body may be a little larger than its content: bound what is read before
 	// inflating too, and call a stream cut off by that bound too large, not corrupt.
 	compressed := &io.LimitedReader{R: r.Body, N: 2 * int64(limit)}
@@ -46,6 +47,9 @@ func (h *Handler) readJSON(q *request, limit int, what string) ([]byte, bool) {
 		if r.ContentLength > int64(limit) {
 			h.fail(q, tooLarge)
 			return nil, false
+		}
+		if r.ContentLength >= 0 {
+			size = int(r.ContentLength) + 1 // room to see the end without growing
 		}
 	case "gzip", "x-gzip":
 		zr, err := gzip.NewReader(compressed)
@@ -58,7 +62,7 @@ func (h *Handler) readJSON(q *request, limit int, what string) ([]byte, bool) {
 		h.fail(q, &odata.Error{Status: 415, Code: "invalidRequest", Message: "Content-Encoding '" + clip.Message(enc) + "' is not supported; send gzip or no encoding."})
 		return nil, false
 	}
-	body, err := io.ReadAll(io.LimitReader(src, int64(limit)+1))
+	body, err := readAll(io.LimitReader(src, int64(limit)+1), size)
 	if err != nil {
 		_, gz := src.(*gzip.Reader)
 		switch {
@@ -76,6 +80,25 @@ func (h *Handler) readJSON(q *request, limit int, what string) ([]byte, bool) {
 		return nil, false
 	}
 	return body, true
+}
+
+// readAll is io.ReadAll into a buffer that starts with room for size bytes: a body whose
+// length was announced is read with one allocation.
+func readAll(r io.Reader, size int) ([]byte, error) {
+	b := make([]byte, 0, size)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 func corruptGzip(err error) *odata.Error {
