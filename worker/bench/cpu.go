@@ -25,19 +25,8 @@ func profileCPU(entry string) error {
 			return err
 		}
 		defer os.RemoveAll(tmp)
-		for _, f := range []string{"wasm_exec.js", "host.mjs"} {
-			b, err := os.ReadFile(filepath.Join(dir, f))
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(filepath.Join(tmp, f), b, 0o644); err != nil {
-				return err
-			}
-		}
-		build := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(tmp, "app.wasm"), "./worker")
-		build.Dir, build.Env = root, append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-		if out, err := build.CombinedOutput(); err != nil {
-			return fmt.Errorf("building app.wasm with symbols: %v\n%s", err, out)
+		if err := buildWorker(tmp, dir, []string{"wasm_exec.js", "host.mjs"}); err != nil {
+			return fmt.Errorf("building app.wasm with symbols: %w", err)
 		}
 		dir = tmp
 	}
@@ -130,5 +119,25 @@ func profileCPU(entry string) error {
 	}
 	fmt.Println("  (\"JS platform\" is Node.js's own Request and Response, much slower than workerd's; the Go Worker's share is the")
 	fmt.Println("   Go and adapter rows. The profiles are " + filepath.Join(os.TempDir(), "usedinsight-bench-*.cpuprofile") + ", for Chrome DevTools.)")
+	return nil
+}
+
+// buildWorker builds ./worker for js/wasm as dir/app.wasm, with the extra go build arguments,
+// beside copies of the files of from (the entry's directory) that it names.
+func buildWorker(dir, from string, files []string, args ...string) error {
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join(from, f))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			return err
+		}
+	}
+	build := exec.Command("go", append(append([]string{"build", "-trimpath"}, args...), "-o", filepath.Join(dir, "app.wasm"), "./worker")...)
+	build.Dir, build.Env = root, append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("%v\n%s", err, out)
+	}
 	return nil
 }

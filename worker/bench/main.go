@@ -19,6 +19,9 @@
 //     and one KV.put of the body, no validation, no authentication,
 //   - a JavaScript Worker that does the KV work of the store's Create and nothing else
 //     (worker/bench/baseline/kvwork.mjs), to show how much of the gap is KV,
+//   - the Go floor: the Go Worker built with -tags benchfloor (worker/benchfloor.go), whose
+//     create does the peer's KV work through the same host and nothing else (no token check,
+//     no validation): what the Go runtime and the host adapter cost on their own,
 //
 // and prints:
 //
@@ -78,6 +81,7 @@ var (
 	colds       = flag.Int("cold", 3, "cold starts per Worker")
 	budget      = flag.Duration("budget", 15*time.Minute, "the most the whole benchmark may take")
 	kvwork      = flag.Bool("kvwork", true, "also run the JavaScript Worker that does the store's KV work")
+	floor       = flag.Bool("floor", true, "also run the Go floor: the Go Worker built with -tags benchfloor, whose create does only the KV work (worker/benchfloor.go)")
 	label       = flag.String("label", "", "a label printed in the title, such as before or after")
 	goMain      = flag.String("main", "", "the Go Worker's entry module instead of worker/wrangler.jsonc's main (to compare builds)")
 	kvDir       = flag.String("kv-dir", "", "where the Workers' local KV is kept (--persist-to); a new directory in the system's temporary directory by default")
@@ -167,6 +171,9 @@ func run() (err error) {
 	peer.header = bearer(secret, "bench-create")
 	kvW := &target{name: "JS with the store's KV work", cfg: serverConfig{name: "kvwork", config: filepath.Join(root, "worker", "bench", "baseline", "wrangler.jsonc"),
 		main: filepath.Join(root, "worker", "bench", "baseline", "kvwork.mjs"), persist: filepath.Join(tmp, "kvwork")}}
+	floorW := &target{name: "Go floor (host and KV work only)", cfg: serverConfig{name: "floor", config: filepath.Join(root, "worker", "wrangler.jsonc"),
+		main: filepath.Join(tmp, "floor-build", "worker.mjs"), vars: map[string]string{"AUTH_SECRET": secret}, persist: filepath.Join(tmp, "floor"), noAsset: true}}
+	floorW.header = goW.header
 	targets := []*target{goW, peer, jsW}
 	if *kvOpsOnly {
 		if goW.srv, err = startServer(goW.cfg); err != nil {
@@ -181,6 +188,17 @@ func run() (err error) {
 	}
 	if *kvwork {
 		targets = append(targets, kvW)
+	}
+	if *floor {
+		dir := filepath.Join(tmp, "floor-build")
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			return err
+		}
+		if err := buildWorker(dir, filepath.Join(root, "worker", "build"), []string{"worker.mjs", "host.mjs", "precompressed.mjs", "wasm_exec.js"},
+			"-tags", "benchfloor", "-ldflags=-s -w -buildid="); err != nil {
+			return fmt.Errorf("building the Go floor: %w", err)
+		}
+		targets = append(targets, floorW)
 	}
 	for _, t := range targets {
 		t.header = mergeHeader(t.header, http.Header{"Content-Type": {"application/json"}})
@@ -214,7 +232,7 @@ func run() (err error) {
 				return err
 			}
 			t.url = t.srv.Base + "/me/insights/used"
-			if t != goW && t != peer {
+			if t == jsW || t == kvW {
 				t.url = t.srv.Base + "/"
 			}
 			time.Sleep(500 * time.Millisecond) // let wrangler settle; the Worker is not called yet
@@ -317,6 +335,16 @@ func run() (err error) {
 	}
 	fmt.Printf("  (median %.2fx)\n", medianRatio(g.roundCPU, pc.roundCPU))
 	fmt.Println("  (CPU ms: CPU time of the Worker's workerd processes per request, from /proc: the Worker, its HTTP and local KV)")
+	if *floor {
+		f := floorW.create
+		fmt.Printf("  %-42s %8.2fx %8.2fx %8.2fx %8s %8.2fx\n", "Go floor / JS create peer",
+			f.rate()/pc.rate(), ratio(f.pct(50), pc.pct(50)), ratio(f.pct(99), pc.pct(99)), "", f.cpuPerRequest()/pc.cpuPerRequest())
+		fmt.Printf("  %-42s %9s", "Go floor / JS create peer, each round", "")
+		for i := range min(len(f.rounds), len(pc.rounds)) {
+			fmt.Printf(" %.2f", f.rounds[i]/pc.rounds[i])
+		}
+		fmt.Printf("  (median %.2fx)\n", medianRatio(f.rounds, pc.rounds))
+	}
 	fmt.Printf("  %-42s %8.2fx %8.2fx %8.2fx\n", "Go Worker / JS baseline",
 		g.rate()/j.rate(), ratio(g.pct(50), j.pct(50)), ratio(g.pct(99), j.pct(99)))
 	if *kvwork {
