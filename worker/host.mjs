@@ -374,12 +374,15 @@ function expire(host, req) {
   req.timer = null;
   const rt = req.rt; // the runtime now serving req (a replay moves it)
   const now = Date.now();
-  let next = Infinity;
-  for (const [op, { kind, deadline }] of req.ops) {
+  // A copy: settling resumes Go, which may start more operations of req.
+  for (const [op, { kind, deadline }] of [...req.ops]) {
     if (deadline <= now) settle(host, rt, req, op, FAILED, `KV ${kind} timed out after ${host.kvTimeout} ms`);
-    else next = Math.min(next, deadline);
   }
-  if (next !== Infinity && !rt.dead) req.timer = setTimeout(() => expire(host, req), next - now);
+  clearTimeout(req.timer); // set meanwhile by an operation Go started
+  req.timer = null;
+  let next = Infinity;
+  for (const { deadline } of req.ops.values()) next = Math.min(next, deadline);
+  if (next !== Infinity && !rt.dead) req.timer = setTimeout(() => expire(host, req), Math.max(next - Date.now(), 0));
 }
 
 // settle hands Go the result of KV operation op, and resumes Go once the request has no other

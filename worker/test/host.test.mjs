@@ -343,3 +343,32 @@ test('a response the Fetch API refuses is a 500, not a hang', async () => {
   assert.equal((await r.json()).error.code, 'generalException');
   assert.ok(logs.some((l) => l.includes('could not be made')));
 });
+
+test('a KV operation that never settles fails after kvTimeout, each measured from its own start', async () => {
+  const kvTimeout = 150;
+  const events = [];
+  const { call, kv } = setup({
+    *'/hang'() {
+      for (const key of ['first', 'second']) {
+        try {
+          yield ['get', key];
+          events.push([key, 'answered']);
+        } catch (err) {
+          events.push([key, err.message, Date.now()]);
+        }
+      }
+      return json(503, events);
+    },
+  }, { kvTimeout });
+  kv.hold = () => true; // nothing ever settles
+  const start = Date.now();
+  const res = await call('hang', '/hang');
+  assert.equal(res.status, 503);
+  assert.deepEqual(events.map(([key, message]) => [key, message]), [
+    ['first', `KV get timed out after ${kvTimeout} ms`],
+    ['second', `KV get timed out after ${kvTimeout} ms`],
+  ]);
+  // The second get started when the first failed: it has a deadline of its own, not the first's timer.
+  assert.ok(events[0][2] - start >= kvTimeout, 'the first get failed before its deadline');
+  assert.ok(events[1][2] - events[0][2] >= kvTimeout, 'the second get failed before its deadline');
+});
