@@ -640,6 +640,9 @@ func (f failing) List(context.Context, store.Space, store.Query) (store.Page, er
 }
 func (f failing) Count(context.Context, store.Space, store.Filter) (int, error) { return 0, f.err() }
 func (f failing) Delete(context.Context, store.Space, string) error             { return f.err() }
+func (f failing) Update(context.Context, store.Space, string, func(store.Record) (store.Record, error)) error {
+	return f.err()
+}
 
 func TestStorageFailures(t *testing.T) {
 	for _, panics := range []bool{false, true} {
