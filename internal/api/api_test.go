@@ -19,6 +19,7 @@ import (
 	"github.com/tidwall/gjson"
 	"github.com/tidwall/sjson"
 	"github.com/usedinsight/usedinsight/internal/auth"
+	"github.com/usedinsight/usedinsight/internal/kvstore"
 	"github.com/usedinsight/usedinsight/internal/store"
 )
 
@@ -619,6 +620,35 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
+// TestPatchReadsOnce: a PATCH reads the record from KV once, whether it stores the merged
+// record, finds it invalid or finds no record.
+func TestPatchReadsOnce(t *testing.T) {
+	kv := kvstore.NewMemoryKV()
+	h := server(t, func(c *Config) { c.Store = kvstore.New(kv, store.NewTokenKey(secret)) })
+	expect(t, h, call{method: "POST", url: "/me/insights/used", body: insightAt("2020-01-01T00:00:00Z", "id", `"x1"`)}, 201, "")
+	tests := []struct {
+		desc       string
+		c          call
+		wantStatus int
+		want       kvstore.Ops
+	}{
+		{"moves the record", call{method: "PATCH", url: "/me/insights/used/x1", body: `{"lastUsed":{"lastAccessedDateTime":"2024-01-01T00:00:00Z"}}`}, 204, kvstore.Ops{Gets: 1, Puts: 5, Deletes: 4}},
+		{"representation", call{method: "PATCH", url: "/me/insights/used/x1", body: `{"resourceVisualization":{"title":"New"}}`, header: map[string]string{"Prefer": "return=representation"}}, 200, kvstore.Ops{Gets: 1, Puts: 5, Deletes: 4}},
+		{"merged record invalid", call{method: "PATCH", url: "/me/insights/used/x1", body: `{"resourceReference":{"id":null}}`}, 400, kvstore.Ops{Gets: 1}},
+		{"unknown record", call{method: "PATCH", url: "/me/insights/used/x9", body: `{}`}, 404, kvstore.Ops{Gets: 1}},
+		{"invalid body", call{method: "PATCH", url: "/me/insights/used/x1", body: `{"lastUsed":{"lastAccessedDateTime":"soon"}}`}, 400, kvstore.Ops{}},
+	}
+	for _, tt := range tests {
+		before := kv.Ops()
+		if w := do(t, h, tt.c); w.Code != tt.wantStatus {
+			t.Errorf("%s: status %d, want %d: %s", tt.desc, w.Code, tt.wantStatus, w.Body)
+		}
+		if got := kv.Ops().Sub(before); got != tt.want {
+			t.Errorf("%s: KV operations %v, want %v", tt.desc, got, tt.want)
+		}
+	}
+}
+
 // failing is a store whose every call fails, or panics.
 type failing struct {
 	store.Store
@@ -640,6 +670,9 @@ func (f failing) List(context.Context, store.Space, store.Query) (store.Page, er
 }
 func (f failing) Count(context.Context, store.Space, store.Filter) (int, error) { return 0, f.err() }
 func (f failing) Delete(context.Context, store.Space, string) error             { return f.err() }
+func (f failing) Update(context.Context, store.Space, string, func(store.Record) (store.Record, error)) error {
+	return f.err()
+}
 
 func TestStorageFailures(t *testing.T) {
 	for _, panics := range []bool{false, true} {

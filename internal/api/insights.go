@@ -144,7 +144,8 @@ func (h *Handler) get(q *request) {
 	h.write(q, http.StatusOK, JSONContentType, out)
 }
 
-// patch merges a PATCH body into a record: PATCH .../insights/{collection}/{id}.
+// patch merges a PATCH body into a record: PATCH .../insights/{collection}/{id}. The store
+// reads the record once; the merge and its validation run between that read and the write.
 func (h *Handler) patch(q *request) {
 	body, ok := h.validBody(q, insight.ValidatePatchFor)
 	if !ok {
@@ -155,17 +156,19 @@ func (h *Handler) patch(q *request) {
 		h.fail(q, &odata.Error{Status: 400, Code: "invalidRequest", Message: "The id of a " + c.Noun + " cannot be changed.", Target: "id"})
 		return
 	}
-	old, ok := h.load(q)
-	if !ok {
-		return
-	}
-	merged := insight.MergeFor(c, old.JSON, body)
-	if rep := insight.ValidateFor(c, merged); !rep.Valid() {
+	var merged []byte
+	var rep insight.Report
+	err := h.c.Store.Update(q.r.Context(), q.space(), q.route.id, func(old store.Record) (store.Record, error) {
+		merged = insight.MergeFor(c, old.JSON, body)
+		if rep = insight.ValidateFor(c, merged); !rep.Valid() {
+			return store.Record{}, errInvalid
+		}
+		return store.Record{ID: q.route.id, JSON: merged, Keys: keysOf(c, merged)}, nil
+	})
+	switch {
+	case errors.Is(err, errInvalid):
 		h.invalid(q, rep)
 		return
-	}
-	rec := store.Record{ID: q.route.id, JSON: merged, Keys: keysOf(c, merged)}
-	switch err := h.c.Store.Replace(q.r.Context(), q.space(), rec); {
 	case errors.Is(err, store.ErrNotFound):
 		h.notFound(q)
 		return
@@ -180,6 +183,10 @@ func (h *Handler) patch(q *request) {
 	}
 	h.write(q, http.StatusNoContent, "", nil)
 }
+
+// errInvalid is what patch's change returns when the merged record is not valid; the
+// report says why.
+var errInvalid = errors.New("api: the merged record is not valid")
 
 // delete removes a record: DELETE .../insights/{collection}/{id}.
 func (h *Handler) delete(q *request) {

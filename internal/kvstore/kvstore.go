@@ -6,7 +6,7 @@ package kvstore
 //
 //	Get      1 get
 //	Create   1 get + F+1 puts (F index keys at once, then the primary)
-//	Replace  1 get + F+1 puts + F deletes (the old version's index keys)
+//	Update   1 get + F+1 puts + F deletes (the index keys of the version it read)
 //	Delete   1 get + F+1 deletes (the primary, then F index keys)
 //	List     at most MaxListCalls lists + at most Top gets (at once), whatever the number
 //	         of records; an unfiltered page is 1 list + 1 get per record on it
@@ -134,19 +134,30 @@ func (s *Store) Get(ctx context.Context, sp store.Space, id string) (store.Recor
 	return r.rec, nil
 }
 
-// Replace overwrites the space's record with r.ID, or returns store.ErrNotFound: the new
-// index keys, then the primary, then the old index keys are deleted. A failure to delete them
-// is not reported: the record is replaced, and lists skip the stale keys.
-func (s *Store) Replace(ctx context.Context, sp store.Space, r store.Record) error {
+// Update reads the space's record with the id, calls change with it and stores what change
+// returns, or returns store.ErrNotFound: the new index keys, then the primary, then the
+// index keys of the version it read are deleted. A failure to delete them is not reported: the
+// record is updated, and lists skip the stale keys. The one read serves change and names the
+// keys to delete, whose nonce only that version has: if another writer committed in between,
+// its keys stay, and the last primary written wins with its own.
+func (s *Store) Update(ctx context.Context, sp store.Space, id string, change func(old store.Record) (store.Record, error)) error {
 	l := spaceLayout(sp)
-	old, ok, err := s.get(ctx, l, r.ID)
+	key := l.primary(store.SortID(id))
+	old, ok, err := s.getKey(ctx, key, id)
 	switch {
 	case err != nil:
 		return err
 	case !ok:
 		return store.ErrNotFound
 	}
-	if err := s.write(ctx, l, l.primary(store.SortID(r.ID)), stored{rec: r, nonce: newNonce()}); err != nil {
+	r, err := change(old.rec)
+	switch {
+	case err != nil:
+		return err
+	case r.ID != id:
+		return store.ErrIDChanged
+	}
+	if err := s.write(ctx, l, key, stored{rec: r, nonce: newNonce()}); err != nil {
 		return err
 	}
 	s.deleteAll(ctx, l.indexes(old))

@@ -142,6 +142,16 @@ func testKeyLength(t *testing.T) {
 	}
 }
 
+// to is an Update's change that puts r in place of the record.
+func to(r store.Record) func(store.Record) (store.Record, error) {
+	return func(store.Record) (store.Record, error) { return r, nil }
+}
+
+var errChange = errors.New("the change fails")
+
+// failChange is an Update's change that fails.
+func failChange(store.Record) (store.Record, error) { return store.Record{}, errChange }
+
 // TestOps checks what each operation costs in KV operations.
 func TestOps(t *testing.T) { forEach(t, testOps) }
 
@@ -155,8 +165,9 @@ func testOps(t *testing.T) {
 		{"Create existing", func(s *Store) error { return s.Create(ctx, sp("alice"), record("x", 1, 1, "")) }, Ops{Gets: 1}},
 		{"Get", func(s *Store) error { _, err := s.Get(ctx, sp("alice"), "x"); return err }, Ops{Gets: 1}},
 		{"Get missing", func(s *Store) error { _, err := s.Get(ctx, sp("alice"), "y"); return err }, Ops{Gets: 1}},
-		{"Replace", func(s *Store) error { return s.Replace(ctx, sp("alice"), record("x", 9, 9, "Excel")) }, Ops{Gets: 1, Puts: families() + 1, Deletes: families()}},
-		{"Replace missing", func(s *Store) error { return s.Replace(ctx, sp("alice"), record("y", 9, 9, "")) }, Ops{Gets: 1}},
+		{"Update", func(s *Store) error { return s.Update(ctx, sp("alice"), "x", to(record("x", 9, 9, "Excel"))) }, Ops{Gets: 1, Puts: families() + 1, Deletes: families()}},
+		{"Update missing", func(s *Store) error { return s.Update(ctx, sp("alice"), "y", to(record("y", 9, 9, ""))) }, Ops{Gets: 1}},
+		{"Update whose change fails", func(s *Store) error { return s.Update(ctx, sp("alice"), "x", failChange) }, Ops{Gets: 1}},
 		{"Delete", func(s *Store) error { return s.Delete(ctx, sp("alice"), "x") }, Ops{Gets: 1, Deletes: families() + 1}},
 		{"Delete missing", func(s *Store) error { return s.Delete(ctx, sp("alice"), "y") }, Ops{Gets: 1}},
 		{"Count", func(s *Store) error { _, err := s.Count(ctx, sp("alice"), store.Filter{}); return err }, Ops{Lists: 1, Listed: 1}},
@@ -171,7 +182,7 @@ func testOps(t *testing.T) {
 		}
 		before := kv.Ops()
 		err := tt.op(s)
-		if err != nil && !errors.Is(err, store.ErrExists) && !errors.Is(err, store.ErrNotFound) {
+		if err != nil && !errors.Is(err, store.ErrExists) && !errors.Is(err, store.ErrNotFound) && !errors.Is(err, errChange) {
 			t.Errorf("%s: %v", tt.desc, err)
 		}
 		if got := kv.Ops().Sub(before); got != tt.want {
@@ -371,23 +382,30 @@ func testCrashes(t *testing.T) {
 			want:    want{[]string{"b", "x", "a"}, 20, 1},
 		},
 		{
-			desc:    "Replace dies before its primary",
+			desc:    "Update dies before its primary",
 			fail:    func(op, key string) bool { return op == "put" && isPrimary(key) },
-			op:      func(s store.Store) error { return s.Replace(ctx, sp("alice"), record("x", 5, 5, "Excel")) },
+			op:      func(s store.Store) error { return s.Update(ctx, sp("alice"), "x", to(record("x", 5, 5, "Excel"))) },
 			wantErr: true,
 			want:    want{[]string{"b", "x", "a"}, 20, 1},
 		},
 		{
-			desc: "Replace dies before removing the old index keys",
+			desc: "Update dies before removing the old index keys",
 			fail: func(op, key string) bool { return op == "delete" },
-			op:   func(s store.Store) error { return s.Replace(ctx, sp("alice"), record("x", 5, 5, "Excel")) },
+			op:   func(s store.Store) error { return s.Update(ctx, sp("alice"), "x", to(record("x", 5, 5, "Excel"))) },
 			want: want{[]string{"b", "a", "x"}, 5, 0},
 		},
 		{
-			desc: "Replace to the same keys dies before removing the old index keys",
+			desc: "Update to the same keys dies before removing the old index keys",
 			fail: func(op, key string) bool { return op == "delete" },
-			op:   func(s store.Store) error { return s.Replace(ctx, sp("alice"), record("x", 20, 20, "Word")) },
+			op:   func(s store.Store) error { return s.Update(ctx, sp("alice"), "x", to(record("x", 20, 20, "Word"))) },
 			want: want{[]string{"b", "x", "a"}, 20, 1},
+		},
+		{
+			desc:    "Update dies at its index keys",
+			fail:    func(op, key string) bool { return op == "put" && !isPrimary(key) && strings.Contains(key, "/x!") },
+			op:      func(s store.Store) error { return s.Update(ctx, sp("alice"), "x", to(record("x", 5, 5, "Excel"))) },
+			wantErr: true,
+			want:    want{[]string{"b", "x", "a"}, 20, 1},
 		},
 		{
 			desc: "Delete dies before removing the index keys",
@@ -411,6 +429,66 @@ func testCrashes(t *testing.T) {
 		}
 		failing = false
 		checkView(t, tt.desc, s, tt.want.ids, tt.want.accessed, tt.want.word)
+	}
+}
+
+// TestUpdateKeys checks the keys an Update leaves: exactly the primary and index keys of each
+// record's stored version, the version it read gone, when it wrote; the same keys as before
+// when it did not.
+func TestUpdateKeys(t *testing.T) { forEach(t, testUpdateKeys) }
+
+func testUpdateKeys(t *testing.T) {
+	tests := []struct {
+		desc   string
+		id     string
+		change func(store.Record) (store.Record, error)
+		writes bool
+	}{
+		{"missing", "y", to(record("y", 5, 5, "Excel")), false},
+		{"change fails", "x", failChange, false},
+		{"change returns another id", "x", to(record("y", 5, 5, "Excel")), false},
+		{"moves", "x", to(record("x", 5, 40, "Excel")), true},
+		{"same keys", "x", to(record("x", 20, 20, "Word")), true},
+	}
+	l := spaceLayout(sp("alice"))
+	for _, tt := range tests {
+		kv := NewMemoryKV()
+		s := New(kv, testKey)
+		for _, r := range []store.Record{record("a", 10, 10, "Excel"), record("x", 20, 20, "Word"), record("b", 30, 30, "Pdf")} {
+			if err := s.Create(ctx, sp("alice"), r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before := allKeys(t, kv)
+		old, _, _ := s.get(ctx, l, "x")
+		_ = s.Update(ctx, sp("alice"), tt.id, tt.change)
+		after := allKeys(t, kv)
+		if !tt.writes {
+			if !slices.Equal(after, before) {
+				t.Errorf("%s: keys changed:\n%s\nwere\n%s", tt.desc, strings.Join(after, "\n"), strings.Join(before, "\n"))
+			}
+			continue
+		}
+		var want []string
+		for _, id := range []string{"a", "x", "b"} {
+			cur, ok, err := s.get(ctx, l, id)
+			if !ok || err != nil {
+				t.Fatalf("%s: get(%s) = %v, %v", tt.desc, id, ok, err)
+			}
+			if id == "x" && cur.nonce == old.nonce {
+				t.Errorf("%s: x keeps the nonce %q of the version it read", tt.desc, cur.nonce)
+			}
+			want = append(append(want, l.primary(id)), l.indexes(cur)...)
+		}
+		slices.Sort(want)
+		if !slices.Equal(after, want) {
+			t.Errorf("%s: keys\n%s\nwant\n%s", tt.desc, strings.Join(after, "\n"), strings.Join(want, "\n"))
+		}
+		for _, k := range l.indexes(old) {
+			if slices.Contains(after, k) {
+				t.Errorf("%s: the version read keeps its index key %q", tt.desc, k)
+			}
+		}
 	}
 }
 
@@ -578,7 +656,7 @@ func testKVFailure(t *testing.T) {
 	}{
 		{"Create", s.Create(ctx, sp("alice"), record("y", 1, 1, ""))},
 		{"Get", func() error { _, err := s.Get(ctx, sp("alice"), "x"); return err }()},
-		{"Replace", s.Replace(ctx, sp("alice"), record("x", 2, 2, ""))},
+		{"Update", s.Update(ctx, sp("alice"), "x", to(record("x", 2, 2, "")))},
 		{"Delete", s.Delete(ctx, sp("alice"), "x")},
 		{"List", func() error { _, err := s.List(ctx, sp("alice"), store.Query{Top: 5}); return err }()},
 		{"Count", func() error { _, err := s.Count(ctx, sp("alice"), store.Filter{}); return err }()},

@@ -2,7 +2,8 @@ package kvstore
 
 // The KV layout. Workers KV has no transactions, no compare-and-set and lists keys in
 // ascending byte order only, so every fact the store needs lives in a key NAME or in a value
-// that exactly one record owns; nothing is ever read, modified and written back.
+// that exactly one record owns; no value shared between records is ever read, modified and
+// written back (Update rewrites one record's own primary, and the last write wins).
 //
 // Per collection and user, under a prefix derived from the user name (names are arbitrary
 // strings):
@@ -21,7 +22,7 @@ package kvstore
 //	<t>     16 lower-case hex digits: the order key (store.Keys.Orders) with the sign bit
 //	        flipped (so unsigned order is numeric order), all bits inverted in the desc families
 //	!       ends <sid>; it sorts below every <sid> byte, so equal keys list by SortID
-//	<nonce> 8 chars: 6 random bytes, base64url, new on every Create and Replace
+//	<nonce> 8 chars: 6 random bytes, base64url, new on every Create and Update
 //	<h0><h1><h2> 11 chars each: base64url of the first 8 bytes of SHA-256("usedinsight
 //	        field\x00" + store.Fold(v)) of the filter fields (store.Keys.Fields): used and
 //	        trending type, containerType, reference type; shared type, containerType,
@@ -44,8 +45,8 @@ package kvstore
 // lists skip it. Writes put the index keys first and the primary last, so the primary Put
 // is the commit point: a crash before it leaves only index keys that point at nothing (or at
 // the old version), which lists skip and counts ignore, and never a record that Get or Count
-// sees but List does not. Replace and Delete remove the old version's index keys after the
-// primary is written or deleted. Because the nonce is new on every write, a writer only ever
+// sees but List does not. Update and Delete remove the index keys of the version they read
+// after the primary is written or deleted. Because the nonce is new on every write, a writer only ever
 // deletes keys of a version that is no longer (or is about to stop being) the primary, so two
 // writers racing on one record cannot delete the keys of the version that wins.
 

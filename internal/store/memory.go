@@ -67,15 +67,25 @@ func (m *Memory) Get(_ context.Context, sp Space, id string) (Record, error) {
 	return clone(mr.rec), nil
 }
 
-// Replace overwrites the space's record with r.ID by a copy of r, or returns ErrNotFound.
-func (m *Memory) Replace(_ context.Context, sp Space, r Record) error {
+// Update calls change with a copy of the space's record with the id and stores a copy of what
+// it returns, or returns ErrNotFound. It holds the store's lock throughout, so Updates of one
+// record never overlap.
+func (m *Memory) Update(_ context.Context, sp Space, id string, change func(old Record) (Record, error)) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	recs := m.spaces[keyOf(sp)]
-	if _, ok := recs[r.ID]; !ok {
+	mr, ok := recs[id]
+	if !ok {
 		return ErrNotFound
 	}
-	recs[r.ID] = memRecord{clone(r), SortID(r.ID)}
+	r, err := change(clone(mr.rec))
+	switch {
+	case err != nil:
+		return err
+	case r.ID != id:
+		return ErrIDChanged
+	}
+	recs[id] = memRecord{clone(r), mr.sortID}
 	return nil
 }
 

@@ -18,6 +18,8 @@ var (
 	ErrBadToken = errors.New("store: malformed or foreign page token")
 	// ErrBadQuery is a query whose order the collection does not have: a caller's bug.
 	ErrBadQuery = errors.New("store: the collection has no such order")
+	// ErrIDChanged is an Update whose change returned a record of another id: a caller's bug.
+	ErrIDChanged = errors.New("store: an update changed the record's id")
 )
 
 // Space is one user's records of one collection. Spaces never see each other's records.
@@ -108,8 +110,13 @@ type Store interface {
 	Create(ctx context.Context, sp Space, r Record) error
 	// Get returns the space's record with the id, or ErrNotFound.
 	Get(ctx context.Context, sp Space, id string) (Record, error)
-	// Replace overwrites the space's existing record with r.ID, or returns ErrNotFound.
-	Replace(ctx context.Context, sp Space, r Record) error
+	// Update reads the space's record with the id once, calls change with it and stores the
+	// record change returns in its place; ErrNotFound, without calling change, when there is
+	// none. When change fails, Update stores nothing and returns change's error as it is; when
+	// change returns a record of another id, ErrIDChanged. change may run while the store holds
+	// a lock, so it must not call the store. Two Updates of one record that run at the same
+	// moment may both read the same version: the later write wins.
+	Update(ctx context.Context, sp Space, id string, change func(old Record) (Record, error)) error
 	// Delete removes the space's record with the id, or returns ErrNotFound.
 	Delete(ctx context.Context, sp Space, id string) error
 	// List returns one page of the space's records that pass q.Filter, in q's order; records

@@ -46,8 +46,8 @@ func (b *bound) Create(ctx context.Context, user string, r store.Record) error {
 func (b *bound) Get(ctx context.Context, user, id string) (store.Record, error) {
 	return b.s.Get(ctx, b.sp(user), id)
 }
-func (b *bound) Replace(ctx context.Context, user string, r store.Record) error {
-	return b.s.Replace(ctx, b.sp(user), r)
+func (b *bound) Update(ctx context.Context, user, id string, change func(store.Record) (store.Record, error)) error {
+	return b.s.Update(ctx, b.sp(user), id, change)
 }
 func (b *bound) Delete(ctx context.Context, user, id string) error {
 	return b.s.Delete(ctx, b.sp(user), id)
@@ -87,7 +87,9 @@ func runCollection(t *testing.T, c *resource.Collection, newStore func(t *testin
 		{"Count", testCount},
 		{"Paging", testPaging},
 		{"Tokens", testTokens},
-		{"ReplaceMoves", testReplaceMoves},
+		{"Update", testUpdate},
+		{"UpdateMoves", testUpdateMoves},
+		{"ConcurrentUpdates", testConcurrentUpdates},
 		{"DeleteRemoves", testDeleteRemoves},
 		{"ConcurrentCreates", testConcurrentCreates},
 	}
@@ -125,6 +127,11 @@ func create(t *testing.T, s *bound, user string, recs ...rec) {
 			t.Fatalf("Create(%q, %.40q): %v", user, r.id, err)
 		}
 	}
+}
+
+// to is a change that puts r in place of the record, whatever it was.
+func to(r store.Record) func(store.Record) (store.Record, error) {
+	return func(store.Record) (store.Record, error) { return r, nil }
 }
 
 // listAll follows Next from the first page to the last and returns every record in order.
@@ -245,19 +252,19 @@ func testRoundTrip(t *testing.T, s *bound) {
 
 	want.JSON = []byte(`{"id":"AAMkAGI2TAAA-_.~","v":2}`)
 	want.Keys = store.Keys{Orders: [2]int64{0, -5}, Fields: [3]string{"Excel", "Site", ""}}
-	if err := s.Replace(ctx, "alice", want); err != nil {
-		t.Fatalf("Replace: %v", err)
+	if err := s.Update(ctx, "alice", want.ID, to(want)); err != nil {
+		t.Fatalf("Update: %v", err)
 	}
 	got, err = s.Get(ctx, "alice", want.ID)
 	if err != nil {
-		t.Fatalf("Get after Replace: %v", err)
+		t.Fatalf("Get after Update: %v", err)
 	}
-	sameRecord(t, "Get after Replace", got, want)
+	sameRecord(t, "Get after Update", got, want)
 	p, err := s.List(ctx, "alice", store.Query{Top: 10})
 	if err != nil || len(p.Records) != 1 || p.Next != "" {
-		t.Fatalf("List after Replace = %d records, Next %q, %v; want the one record", len(p.Records), p.Next, err)
+		t.Fatalf("List after Update = %d records, Next %q, %v; want the one record", len(p.Records), p.Next, err)
 	}
-	sameRecord(t, "List after Replace", p.Records[0], want)
+	sameRecord(t, "List after Update", p.Records[0], want)
 
 	if err := s.Delete(ctx, "alice", want.ID); err != nil {
 		t.Fatalf("Delete: %v", err)
@@ -293,7 +300,7 @@ func testErrors(t *testing.T, s *bound) {
 		{"Create duplicate", func() error { return s.Create(ctx, "alice", x.record(2)) }, store.ErrExists},
 		{"Get missing", func() error { _, err := s.Get(ctx, "alice", "y"); return err }, store.ErrNotFound},
 		{"Get other case", func() error { _, err := s.Get(ctx, "alice", "X"); return err }, store.ErrNotFound},
-		{"Replace missing", func() error { return s.Replace(ctx, "alice", rec{id: "y"}.record(2)) }, store.ErrNotFound},
+		{"Update missing", func() error { return s.Update(ctx, "alice", "y", to(rec{id: "y"}.record(2))) }, store.ErrNotFound},
 		{"Delete missing", func() error { return s.Delete(ctx, "alice", "y") }, store.ErrNotFound},
 		{"Get of unknown user", func() error { _, err := s.Get(ctx, "nobody", "x"); return err }, store.ErrNotFound},
 		{"Delete of unknown user", func() error { return s.Delete(ctx, "nobody", "x") }, store.ErrNotFound},
@@ -348,6 +355,16 @@ func testNoAliasing(t *testing.T, s *bound) {
 	if string(again.JSON) != want {
 		t.Errorf("stored JSON changed through a caller's slice: %s, want %s", again.JSON, want)
 	}
+	// The record an Update's change returns stays the caller's.
+	u := rec{id: "x", accessed: 2}.record(2)
+	want = string(u.JSON)
+	if err := s.Update(ctx, "alice", "x", to(u)); err != nil {
+		t.Fatal(err)
+	}
+	u.JSON[0] = 'X'
+	if again, err = s.Get(ctx, "alice", "x"); err != nil || string(again.JSON) != want {
+		t.Errorf("after Update, stored JSON is %s, %v; want %s", again.JSON, err, want)
+	}
 }
 
 func testUsers(t *testing.T, s *bound) {
@@ -366,7 +383,7 @@ func testUsers(t *testing.T, s *bound) {
 		err  error
 	}{
 		{"bob Get y", func() error { _, err := s.Get(ctx, "bob", "y"); return err }()},
-		{"bob Replace y", s.Replace(ctx, "bob", rec{id: "y", accessed: 9}.record(2))},
+		{"bob Update y", s.Update(ctx, "bob", "y", to(rec{id: "y", accessed: 9}.record(2)))},
 		{"bob Delete y", s.Delete(ctx, "bob", "y")},
 	} {
 		if !errors.Is(tt.err, store.ErrNotFound) {
@@ -389,8 +406,8 @@ func testUsers(t *testing.T, s *bound) {
 			t.Errorf("Count(%s, %+v) = %d, %v; want %d", tt.user, tt.f, n, err, tt.want)
 		}
 	}
-	// bob replacing and deleting his own x leaves alice's alone.
-	if err := s.Replace(ctx, "bob", rec{id: "x", accessed: 4}.record(2)); err != nil {
+	// bob updating and deleting his own x leaves alice's alone.
+	if err := s.Update(ctx, "bob", "x", to(rec{id: "x", accessed: 4}.record(2))); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Delete(ctx, "bob", "x"); err != nil {
@@ -810,7 +827,97 @@ func tokenV1(user string, q store.Query, payload []byte) string {
 	return base64.RawURLEncoding.EncodeToString(append(b, payload...))
 }
 
-func testReplaceMoves(t *testing.T, s *bound) {
+// errChange is the error of a change that fails, as the API's does when the merged record is
+// not valid.
+var errChange = errors.New("storetest: the change fails")
+
+// testUpdate: Update reads the record once, hands it to change and stores what change returns,
+// or stores nothing; either way Get, List in every order and Count agree.
+func testUpdate(t *testing.T, s *bound) {
+	ctx := context.Background()
+	// x is in the middle of every order; moved puts it first in some, last in others, with
+	// other filter fields.
+	x := rec{id: "x", accessed: 20, modified: 20, typ: "Word", container: "Site", ref: "microsoft.graph.driveItem"}
+	moved := rec{id: "x", accessed: 40, modified: 5, typ: "Pdf", container: "Mail", ref: "microsoft.graph.message"}
+	others := []rec{
+		{id: "a", accessed: 10, modified: 30, typ: "Excel", container: "Site"},
+		{id: "b", accessed: 30, modified: 10, typ: "Pdf", container: "OneDriveBusiness"},
+	}
+	tests := []struct {
+		desc       string
+		otherUser  bool // the Update is addressed to a user who has no records
+		id         string
+		change     func(old store.Record) (store.Record, error)
+		wantErr    error
+		wantCalled bool
+		wantX      rec // x afterwards,
+		wantXv     int // in this version
+	}{
+		{desc: "missing id", id: "y", change: to(rec{id: "y"}.record(2)), wantErr: store.ErrNotFound, wantX: x, wantXv: 1},
+		{desc: "id in another case", id: "X", change: to(rec{id: "X"}.record(2)), wantErr: store.ErrNotFound, wantX: x, wantXv: 1},
+		{desc: "another user's id", otherUser: true, id: "x", change: to(moved.record(2)), wantErr: store.ErrNotFound, wantX: x, wantXv: 1},
+		{desc: "change fails", id: "x", change: func(old store.Record) (store.Record, error) {
+			old.JSON[0] = 'X' // its copy is its own
+			return moved.record(2), errChange
+		}, wantErr: errChange, wantCalled: true, wantX: x, wantXv: 1},
+		{desc: "change returns another id", id: "x", change: to(rec{id: "y", accessed: 40}.record(2)), wantErr: store.ErrIDChanged, wantCalled: true, wantX: x, wantXv: 1},
+		{desc: "change moves the record", id: "x", change: to(moved.record(2)), wantCalled: true, wantX: moved, wantXv: 2},
+		{desc: "change keeps the keys", id: "x", change: to(x.record(2)), wantCalled: true, wantX: x, wantXv: 2},
+		{desc: "change returns the record it read", id: "x", change: func(old store.Record) (store.Record, error) { return old, nil }, wantCalled: true, wantX: x, wantXv: 1},
+	}
+	for i, tt := range tests {
+		user := fmt.Sprint("user", i)
+		create(t, s, user, append([]rec{x}, others...)...)
+		target := user
+		if tt.otherUser {
+			target = user + "'s neighbour"
+		}
+		calls := 0
+		err := s.Update(ctx, target, tt.id, func(old store.Record) (store.Record, error) {
+			calls++
+			sameRecord(t, tt.desc+": the record change is given", old, x.record(1))
+			return tt.change(old)
+		})
+		if !errors.Is(err, tt.wantErr) || tt.wantErr == errChange && err != errChange {
+			t.Errorf("%s: Update = %v, want %v", tt.desc, err, tt.wantErr)
+		}
+		if called := calls > 0; called != tt.wantCalled || calls > 1 {
+			t.Errorf("%s: change called %d times, want called: %v", tt.desc, calls, tt.wantCalled)
+		}
+		got, err := s.Get(ctx, user, "x")
+		if err != nil {
+			t.Fatalf("%s: Get: %v", tt.desc, err)
+		}
+		sameRecord(t, tt.desc+": Get", got, tt.wantX.record(tt.wantXv))
+		recs := append([]rec{tt.wantX}, others...)
+		for _, o := range s.orders() {
+			for _, f := range []store.Filter{{}, {0: str("word")}, {0: str("pdf")}, {1: str("site")}, {1: str("mail")}, {2: str("microsoft.graph.driveItem")}} {
+				q := store.Query{Order: o.order, Asc: o.asc, Top: 2, Filter: f}
+				what := fmt.Sprintf("%s: %s, filter %+v", tt.desc, o.name, f)
+				list := listAll(t, s, user, q)
+				wantIDs(t, what, list, expectOrder(recs, q))
+				for _, r := range list {
+					if r.ID == "x" {
+						sameRecord(t, what+": x listed", r, tt.wantX.record(tt.wantXv))
+					}
+				}
+				if n, err := s.Count(ctx, user, f); n != len(expectOrder(recs, q)) || err != nil {
+					t.Errorf("%s: Count = %d, %v; want %d", what, n, err, len(expectOrder(recs, q)))
+				}
+			}
+		}
+		if tt.otherUser {
+			if _, err := s.Get(ctx, target, "x"); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("%s: the other user has x: %v", tt.desc, err)
+			}
+		}
+		if _, err := s.Get(ctx, user, "y"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("%s: Get(y) = %v, want ErrNotFound", tt.desc, err)
+		}
+	}
+}
+
+func testUpdateMoves(t *testing.T, s *bound) {
 	ctx := context.Background()
 	recs := pagingSet(20)
 	create(t, s, "alice", recs...)
@@ -822,8 +929,8 @@ func testReplaceMoves(t *testing.T, s *bound) {
 	}
 	for i, r := range recs {
 		if m, ok := moves[r.id]; ok {
-			if err := s.Replace(ctx, "alice", m.record(2)); err != nil {
-				t.Fatalf("Replace(%s): %v", r.id, err)
+			if err := s.Update(ctx, "alice", r.id, to(m.record(2))); err != nil {
+				t.Fatalf("Update(%s): %v", r.id, err)
 			}
 			recs[i] = m
 		}
@@ -846,22 +953,22 @@ func testReplaceMoves(t *testing.T, s *bound) {
 		{store.Filter{2: str("X")}, 1},
 	} {
 		if n, err := s.Count(ctx, "alice", tt.f); n != tt.want || err != nil {
-			t.Errorf("Count(%+v) after Replace = %d, %v; want %d", tt.f, n, err, tt.want)
+			t.Errorf("Count(%+v) after Update = %d, %v; want %d", tt.f, n, err, tt.want)
 		}
 	}
 	got, err := s.Get(ctx, "alice", "id-003")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameRecord(t, "replaced record", got, moves["id-003"].record(2))
-	// Replacing with identical keys keeps the record where it is, once.
+	sameRecord(t, "updated record", got, moves["id-003"].record(2))
+	// Updating to identical keys keeps the record where it is, once.
 	for range 2 {
-		if err := s.Replace(ctx, "alice", moves["id-010"].record(3)); err != nil {
+		if err := s.Update(ctx, "alice", "id-010", to(moves["id-010"].record(3))); err != nil {
 			t.Fatal(err)
 		}
 	}
 	q := store.Query{Top: 4}
-	wantIDs(t, "after replacing with the same keys", listAll(t, s, "alice", q), expectOrder(recs, q))
+	wantIDs(t, "after updating to the same keys", listAll(t, s, "alice", q), expectOrder(recs, q))
 }
 
 func testDeleteRemoves(t *testing.T, s *bound) {
@@ -946,6 +1053,76 @@ func testConcurrentCreates(t *testing.T, s *bound) {
 	}
 }
 
+// testConcurrentUpdates: Updates of one record racing each other, and readers, leave it
+// listed once in every order, where its stored version puts it.
+func testConcurrentUpdates(t *testing.T, s *bound) {
+	ctx := context.Background()
+	recs := pagingSet(12)
+	create(t, s, "alice", recs...)
+	const workers, perWorker = 8, 6
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*perWorker+4*5)
+	for w := range workers {
+		wg.Go(func() {
+			for i := range perWorker {
+				r := rec{id: "id-005", accessed: int64(w*perWorker + i - 20), modified: int64(i - w), typ: []string{"Word", "Excel", "Pdf"}[(w+i)%3], container: []string{"Site", "Mail"}[w%2]}
+				err := s.Update(ctx, "alice", "id-005", func(old store.Record) (store.Record, error) {
+					if old.ID != "id-005" {
+						return store.Record{}, fmt.Errorf("change given %q", old.ID)
+					}
+					return r.record(2 + w*perWorker + i), nil
+				})
+				if err != nil {
+					errs <- fmt.Errorf("Update(worker %d, %d): %w", w, i, err)
+				}
+			}
+		})
+	}
+	for range 2 {
+		wg.Go(func() {
+			for range 5 {
+				if _, err := s.List(ctx, "alice", store.Query{Top: 5}); err != nil {
+					errs <- fmt.Errorf("List during updates: %w", err)
+				}
+				if _, err := s.Count(ctx, "alice", store.Filter{0: str("word")}); err != nil {
+					errs <- fmt.Errorf("Count during updates: %w", err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	got, err := s.Get(ctx, "alice", "id-005")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := got.Keys
+	final := rec{id: "id-005", accessed: k.Orders[0], modified: k.Orders[1], typ: k.Fields[0], container: k.Fields[1], ref: k.Fields[2]}
+	for i := range recs {
+		if recs[i].id == final.id {
+			recs[i] = final
+		}
+	}
+	for _, o := range s.orders() {
+		for _, f := range []store.Filter{{}, {0: str(final.typ)}, {1: str(final.container)}} {
+			q := store.Query{Order: o.order, Asc: o.asc, Top: 3, Filter: f}
+			list := listAll(t, s, "alice", q)
+			wantIDs(t, fmt.Sprintf("%s, filter %+v, after concurrent updates", o.name, f), list, expectOrder(recs, q))
+			for _, r := range list {
+				if r.ID == final.id {
+					sameRecord(t, "the updated record listed", r, got)
+				}
+			}
+			if n, err := s.Count(ctx, "alice", f); n != len(expectOrder(recs, q)) || err != nil {
+				t.Errorf("Count(%+v) after concurrent updates = %d, %v; want %d", f, n, err, len(expectOrder(recs, q)))
+			}
+		}
+	}
+}
+
 // testCollections: one user's records in one collection are invisible in every other, under
 // the same ids, and a page token of one collection is ErrBadToken in the others.
 func testCollections(t *testing.T, s store.Store) {
@@ -996,12 +1173,12 @@ func testCollections(t *testing.T, s store.Store) {
 		if _, err := s.Get(ctx, space(c), "x0"); err != nil {
 			t.Errorf("Get(%s, x0) after used's was deleted: %v", c.Name, err)
 		}
-		if err := s.Replace(ctx, space(c), rec{id: "x1", accessed: 99}.record(9)); err != nil {
-			t.Errorf("Replace(%s, x1): %v", c.Name, err)
+		if err := s.Update(ctx, space(c), "x1", to(rec{id: "x1", accessed: 99}.record(9))); err != nil {
+			t.Errorf("Update(%s, x1): %v", c.Name, err)
 		}
 	}
 	if got, err := s.Get(ctx, space(resource.Used), "x1"); err != nil || got.Keys.Orders[0] != 0 {
-		t.Errorf("used's x1 after the others were replaced = %+v, %v", got.Keys, err)
+		t.Errorf("used's x1 after the others were updated = %+v, %v", got.Keys, err)
 	}
 	if _, err := s.List(ctx, space(resource.Shared), store.Query{Order: 1, Top: 2}); !errors.Is(err, store.ErrBadQuery) {
 		t.Errorf("List(shared) by a second order = %v, want ErrBadQuery", err)
