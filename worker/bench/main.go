@@ -79,7 +79,7 @@ var (
 	small       = flag.Int("small", 50, "records stored for the small list")
 	listN       = flag.Int("list", 100, "list requests measured per size")
 	colds       = flag.Int("cold", 3, "cold starts per Worker")
-	budget      = flag.Duration("budget", 15*time.Minute, "the most the whole benchmark may take")
+	budget      = flag.Duration("budget", 25*time.Minute, "the most the whole benchmark may take")
 	kvwork      = flag.Bool("kvwork", true, "also run the JavaScript Worker that does the store's KV work")
 	floor       = flag.Bool("floor", true, "also run the Go floor: the Go Worker built with -tags benchfloor, whose create does only the KV work (worker/benchfloor.go)")
 	label       = flag.String("label", "", "a label printed in the title, such as before or after")
