@@ -322,28 +322,10 @@ func run() (err error) {
 		fmt.Printf("  %-42s %9.1f %9.1f %9.1f %8d %9.2f   %s\n", t.name, s.rate(), ms(s.pct(50)), ms(s.pct(99)), s.errors, s.cpuPerRequest(), strings.Join(each, " "))
 	}
 	g, j, pc := goW.create, jsW.create, peer.create
-	fmt.Printf("  %-42s %8.2fx %8.2fx %8.2fx %8s %8.2fx   (req/s: higher is better; p50, p99, CPU: lower is better)\n", "Go Worker / JS create peer",
-		g.rate()/pc.rate(), ratio(g.pct(50), pc.pct(50)), ratio(g.pct(99), pc.pct(99)), "", g.cpuPerRequest()/pc.cpuPerRequest())
-	fmt.Printf("  %-42s %9s", "Go Worker / JS create peer, each round", "")
-	for i := range min(len(g.rounds), len(pc.rounds)) {
-		fmt.Printf(" %.2f", g.rounds[i]/pc.rounds[i])
-	}
-	fmt.Printf("  (median %.2fx)\n", medianRatio(g.rounds, pc.rounds))
-	fmt.Printf("  %-42s %9s", "Go Worker / JS create peer, CPU each round", "")
-	for i := range min(len(g.roundCPU), len(pc.roundCPU)) {
-		fmt.Printf(" %.2f", g.roundCPU[i]/pc.roundCPU[i])
-	}
-	fmt.Printf("  (median %.2fx)\n", medianRatio(g.roundCPU, pc.roundCPU))
+	printVersus("Go Worker / JS create peer", g, pc, true, "   (req/s: higher is better; p50, p99, CPU: lower is better)")
 	fmt.Println("  (CPU ms: CPU time of the Worker's workerd processes per request, from /proc: the Worker, its HTTP and local KV)")
 	if *floor {
-		f := floorW.create
-		fmt.Printf("  %-42s %8.2fx %8.2fx %8.2fx %8s %8.2fx\n", "Go floor / JS create peer",
-			f.rate()/pc.rate(), ratio(f.pct(50), pc.pct(50)), ratio(f.pct(99), pc.pct(99)), "", f.cpuPerRequest()/pc.cpuPerRequest())
-		fmt.Printf("  %-42s %9s", "Go floor / JS create peer, each round", "")
-		for i := range min(len(f.rounds), len(pc.rounds)) {
-			fmt.Printf(" %.2f", f.rounds[i]/pc.rounds[i])
-		}
-		fmt.Printf("  (median %.2fx)\n", medianRatio(f.rounds, pc.rounds))
+		printVersus("Go floor / JS create peer", floorW.create, pc, false, "")
 	}
 	fmt.Printf("  %-42s %8.2fx %8.2fx %8.2fx\n", "Go Worker / JS baseline",
 		g.rate()/j.rate(), ratio(g.pct(50), j.pct(50)), ratio(g.pct(99), j.pct(99)))
@@ -435,6 +417,28 @@ type serverConfig struct {
 	vars    map[string]string // its .dev.vars
 	persist string            // --persist-to
 	noAsset bool              // drop "assets"
+}
+
+// printVersus prints a's create figures as ratios to b's (req/s, p50, p99, CPU), then the
+// ratio of each round's req/s and, with cpu, of each round's CPU, with their medians.
+func printVersus(name string, a, b *samples, cpu bool, note string) {
+	fmt.Printf("  %-42s %8.2fx %8.2fx %8.2fx %8s %8.2fx%s\n", name,
+		a.rate()/b.rate(), ratio(a.pct(50), b.pct(50)), ratio(a.pct(99), b.pct(99)), "", a.cpuPerRequest()/b.cpuPerRequest(), note)
+	type row struct {
+		what   string
+		of, to []float64
+	}
+	rows := []row{{", each round", a.rounds, b.rounds}}
+	if cpu {
+		rows = append(rows, row{", CPU each round", a.roundCPU, b.roundCPU})
+	}
+	for _, r := range rows {
+		fmt.Printf("  %-42s %9s", name+r.what, "")
+		for i := range min(len(r.of), len(r.to)) {
+			fmt.Printf(" %.2f", r.of[i]/r.to[i])
+		}
+		fmt.Printf("  (median %.2fx)\n", medianRatio(r.of, r.to))
+	}
 }
 
 // startServer starts the wrangler dev of c (internal/testsupport/wrangler, as the end-to-end
