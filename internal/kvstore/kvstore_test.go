@@ -452,13 +452,7 @@ func testUpdateKeys(t *testing.T) {
 	}
 	l := spaceLayout(sp("alice"))
 	for _, tt := range tests {
-		kv := NewMemoryKV()
-		s := New(kv, testKey)
-		for _, r := range []store.Record{record("a", 10, 10, "Excel"), record("x", 20, 20, "Word"), record("b", 30, 30, "Pdf")} {
-			if err := s.Create(ctx, sp("alice"), r); err != nil {
-				t.Fatal(err)
-			}
-		}
+		kv, s := seededAXB(t)
 		before := allKeys(t, kv)
 		old, _, _ := s.get(ctx, l, "x")
 		_ = s.Update(ctx, sp("alice"), tt.id, tt.change)
@@ -591,13 +585,7 @@ func testStaleKeys(t *testing.T) {
 		}, []string{"b", "x", "a"}, 1},
 	}
 	for _, tt := range tests {
-		kv := NewMemoryKV()
-		s := New(kv, testKey)
-		for _, r := range []store.Record{record("a", 10, 10, "Excel"), record("x", 20, 20, "Word"), record("b", 30, 30, "Pdf")} {
-			if err := s.Create(ctx, sp("alice"), r); err != nil {
-				t.Fatal(err)
-			}
-		}
+		kv, s := seededAXB(t)
 		if err := tt.edit(kv); err != nil {
 			t.Fatal(err)
 		}
@@ -910,4 +898,18 @@ func TestLayoutOfEachCollection(t *testing.T) {
 			t.Errorf("%s: keys %q, want %q", tt.c.Name, got, tt.want)
 		}
 	}
+}
+
+// seededAXB returns a store over a new MemoryKV that holds alice's records a, x and b,
+// accessed at 10, 20 and 30.
+func seededAXB(t *testing.T) (*MemoryKV, *Store) {
+	t.Helper()
+	kv := NewMemoryKV()
+	s := New(kv, testKey)
+	for _, r := range []store.Record{record("a", 10, 10, "Excel"), record("x", 20, 20, "Word"), record("b", 30, 30, "Pdf")} {
+		if err := s.Create(context.Background(), sp("alice"), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return kv, s
 }
