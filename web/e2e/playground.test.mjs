@@ -130,6 +130,36 @@ describe('playground', () => {
     await waitNoProblems(page);
   });
 
+  it('takes typing before the module is ready, and shows its problems as soon as it is', async (t) => {
+    // The module is held back until the text has been typed.
+    let release;
+    const held = new Promise((r) => {
+      release = r;
+    });
+    const { page } = await open(t, {
+      ready: false,
+      prepare: (p) => p.route('**/insight.wasm', async (route) => {
+        await held;
+        await route.continue();
+      }),
+    });
+    await page.locator('#problems-list').getByText('Loading the validator…').waitFor();
+    await replaceText(page, '');
+    await page.keyboard.type('{"id": "has space"}', { delay: 5 });
+    assert.equal(await editorText(page), '{"id": "has space"}');
+    assert.equal(await page.evaluate(() => performance.getEntriesByName('usedinsight:ready').length), 0, 'typed before the module was ready');
+
+    release();
+    await page.waitForFunction(() => performance.getEntriesByName('usedinsight:ready').length > 0, null, { timeout: 20000 });
+    // Ready means its problems are listed and marked already, with no further wait.
+    const shown = await page.evaluate(() => ({
+      list: document.getElementById('problems-list').textContent,
+      errors: document.querySelector('#editor').shadowRoot.querySelectorAll('.cm-lintRange-error').length,
+    }));
+    assert.match(shown.list, /id · line 1, column 8/);
+    assert.ok(shown.errors >= 1, `${shown.errors} error marks`);
+  });
+
   it('keeps the form and the JSON in sync both ways', async (t) => {
     const { page } = await open(t);
     await page.getByLabel('Samples').selectOption('empty');

@@ -50,8 +50,8 @@ let insight = null;
 /** core returns the WebAssembly API once it has loaded, null until then. */
 const core = () => insight;
 
-// The problems list and the marks follow each change within the frame; the form and the
-// snippets follow when typing pauses (live.mjs).
+// The problems list and the marks follow each change within the frame, a change of the text
+// within the change itself; the form and the snippets follow when typing pauses (live.mjs).
 const live = createLive({ now: () => refresh(false), later: () => refresh() });
 
 // The features reach each other through the objects below; a callback that names a feature
@@ -63,7 +63,7 @@ const initial = share.linked() ?? draft.restore() ?? { method: 'POST', version: 
 const collection = createCollection({ initial: initial.collection, onChange: collectionChanged, onChoose: collectionChosen });
 const endpoint = createEndpoint({ saved, onChange: () => requestBar.changed() });
 const token = createToken({ endpoint, savedForTab, onChange: refreshSoon, onDevToken: () => panels.get().records.first() });
-const body = createBody({ doc: initial.body, core, onChange: requestChanged });
+const body = createBody({ doc: initial.body, core, check: (text) => insight && live.inline(() => validate(text).problems), onChange: textChanged });
 const requestBar = createRequestBar({ endpoint, token, body, collection, onSend: send, onChange: requestChanged });
 const problems = createProblems({ select: body.select });
 const form = createForm({ core, body, collection });
@@ -107,12 +107,25 @@ function refreshSoon() {
   live.changed();
 }
 
+// textChanged follows a change of the body's text, checked within the change when checked says
+// its problems and where they are.
+function textChanged(checked) {
+  if (checked) problems.show(checked.problems, checked.ranges);
+  live.changed(Boolean(checked));
+  draft.changed();
+}
+
+// validate checks text as an item of the collection chosen.
+function validate(text) {
+  return insight.validate(text, { type: collection.current().typeName });
+}
+
 // refresh validates the body and brings the diagnostics and problems up to date, and unless
 // views is false, the form and snippets too.
 function refresh(views = true) {
   if (!insight) return;
   const doc = body.text();
-  const report = insight.validate(doc, { type: collection.current().typeName });
+  const report = validate(doc);
   problems.show(report.problems, body.showProblems(report.problems));
   if (!views) return;
   form.sync(doc, report);
