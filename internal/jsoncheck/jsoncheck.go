@@ -7,7 +7,7 @@
 package jsoncheck
 
 import (
-	"fmt"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -33,7 +33,7 @@ func (k Kind) String() string {
 	if int(k) < len(kindNames) {
 		return kindNames[k]
 	}
-	return fmt.Sprintf("Kind(%d)", k)
+	return "Kind(" + strconv.Itoa(int(k)) + ")"
 }
 
 // Error is a syntax error at a byte offset of the text.
@@ -43,7 +43,7 @@ type Error struct {
 	Msg    string // what is wrong, for a person
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("%s at byte %d", e.Msg, e.Offset) }
+func (e *Error) Error() string { return e.Msg + " at byte " + strconv.Itoa(e.Offset) }
 
 // Check returns nil when data is exactly one JSON value, with optional white space around it,
 // in valid UTF-8, nested no deeper than maxDepth objects and arrays (maxDepth <= 0: no limit).
@@ -85,7 +85,7 @@ func describe(d []byte, i int) string {
 		j++
 	}
 	if j-i > 1 {
-		return fmt.Sprintf("%q", d[i:j])
+		return strconv.Quote(string(d[i:j]))
 	}
 	return "'" + showChar(d, i) + "'"
 }
@@ -94,7 +94,19 @@ func describe(d []byte, i int) string {
 func showChar(d []byte, i int) string {
 	r, _ := utf8.DecodeRune(d[i:])
 	if r < 0x20 || r == utf8.RuneError || r == 0x7f {
-		return fmt.Sprintf("\\u%04x", r)
+		return `\u` + hex4(r, lowerHex)
 	}
 	return string(r)
+}
+
+const (
+	lowerHex = "0123456789abcdef"
+	upperHex = "0123456789ABCDEF"
+)
+
+// hex4 writes r (below U+10000) as four hex digits of the given set. The package writes its
+// few formatted numbers with strconv and this, not fmt: the browser module links it, and fmt
+// would bring reflect.
+func hex4(r rune, digits string) string {
+	return string([]byte{digits[r>>12&0xf], digits[r>>8&0xf], digits[r>>4&0xf], digits[r&0xf]})
 }

@@ -106,6 +106,35 @@ func TestMessagesNameTheProblem(t *testing.T) {
 	}
 }
 
+// TestMessages pins whole messages, the characters and numbers they quote among them.
+func TestMessages(t *testing.T) {
+	tests := []struct {
+		text     string
+		maxDepth int
+		want     string
+	}{
+		{"\"a\x1fb\"", 0, `raw control character U+001F in a string: write it as an escape such as \u001f at byte 2`},
+		{`"a\qb"`, 0, `invalid escape sequence \q in a string at byte 2`},
+		{"\"a\\\x7f\"", 0, `invalid escape sequence \\u007f in a string at byte 2`},
+		{`"\u12G4"`, 0, `unexpected 'G': expected four hex digits after \u at byte 5`},
+		{`[Infinity]`, 0, `unexpected "Infinity": NaN and Infinity are not JSON numbers at byte 1`},
+		{`{} nul`, 0, `unexpected "nul" after the end of the JSON value at byte 3`},
+		{"[tru\xffe]", 0, `unexpected "tru": expected true at byte 1`},
+		{`[[[1]]]`, 2, `objects and arrays are nested deeper than 2 levels at byte 2`},
+	}
+	for _, tt := range tests {
+		if err := Check([]byte(tt.text), tt.maxDepth); err == nil || err.Error() != tt.want {
+			t.Errorf("Check(%q) = %v, want %s", tt.text, err, tt.want)
+		}
+	}
+	if got := Kind(42).String(); got != "Kind(42)" {
+		t.Errorf("Kind(42).String() = %s", got)
+	}
+	if got := TokenKind(42).String(); got != "TokenKind(42)" {
+		t.Errorf("TokenKind(42).String() = %s", got)
+	}
+}
+
 // FuzzCheck compares Check with encoding/json, which is strict about the same grammar but lets
 // invalid UTF-8 through; Check must reject that.
 func FuzzCheck(f *testing.F) {

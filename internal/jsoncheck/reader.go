@@ -2,8 +2,8 @@ package jsoncheck
 
 import (
 	"encoding/binary"
-	"fmt"
 	"math/bits"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -32,7 +32,7 @@ func (k TokenKind) String() string {
 	if int(k) < len(tokenNames) {
 		return tokenNames[k]
 	}
-	return fmt.Sprintf("TokenKind(%d)", k)
+	return "TokenKind(" + strconv.Itoa(int(k)) + ")"
 }
 
 // Token is one token of a JSON text: its kind and where it is. Its bytes are text[Offset:End];
@@ -116,7 +116,7 @@ func (r *Reader) Next() (Token, *Error) {
 	case stateAfterValue:
 		if r.depth == 0 {
 			if i != len(d) {
-				return r.fail(TrailingData, i, fmt.Sprintf("unexpected %s after the end of the JSON value", describe(d, i)))
+				return r.fail(TrailingData, i, "unexpected "+describe(d, i)+" after the end of the JSON value")
 			}
 			r.pos, r.state = i, stateEOF
 			return Token{Kind: EOF, Offset: i, End: i}, nil
@@ -201,7 +201,7 @@ func (r *Reader) Next() (Token, *Error) {
 		t.Kind, r.state = Null, stateAfterValue
 		t.End = r.literal(i, "null")
 	case c == 'N' || c == 'I':
-		return r.fail(Syntax, i, fmt.Sprintf("unexpected %s: NaN and Infinity are not JSON numbers", describe(d, i)))
+		return r.fail(Syntax, i, "unexpected "+describe(d, i)+": NaN and Infinity are not JSON numbers")
 	case c == '\'':
 		return r.fail(Syntax, i, "unexpected ': JSON strings use double quotes")
 	default:
@@ -246,7 +246,7 @@ func (r *Reader) unexpected(i int, want string) (Token, *Error) {
 			return r.fail(InvalidUTF8, i, "invalid UTF-8 byte sequence")
 		}
 	}
-	return r.fail(Syntax, i, fmt.Sprintf("unexpected %s: expected %s", describe(r.data, i), want))
+	return r.fail(Syntax, i, "unexpected "+describe(r.data, i)+": expected "+want)
 }
 
 // Masks for reading eight bytes at once.
@@ -285,7 +285,7 @@ func (r *Reader) inObject() bool {
 func (r *Reader) open(i int) (Token, *Error) {
 	r.depth++
 	if r.maxDepth > 0 && r.depth > r.maxDepth {
-		return r.fail(TooDeep, i, fmt.Sprintf("objects and arrays are nested deeper than %d levels", r.maxDepth))
+		return r.fail(TooDeep, i, "objects and arrays are nested deeper than "+strconv.Itoa(r.maxDepth)+" levels")
 	}
 	var bit uint64
 	k, state := ArrayStart, stateArrayFirst
@@ -374,17 +374,17 @@ func (r *Reader) str(i int) (end int, escaped bool) {
 						return -1, false
 					}
 					if !isHex(d[j]) {
-						r.fail(Syntax, j, fmt.Sprintf("unexpected %s: expected four hex digits after \\u", describe(d, j)))
+						r.fail(Syntax, j, "unexpected "+describe(d, j)+`: expected four hex digits after \u`)
 						return -1, false
 					}
 				}
 				i += 6
 			default:
-				r.fail(Syntax, i, fmt.Sprintf("invalid escape sequence \\%s in a string", showChar(d, i+1)))
+				r.fail(Syntax, i, `invalid escape sequence \`+showChar(d, i+1)+" in a string")
 				return -1, false
 			}
 		case c < 0x20:
-			r.fail(ControlChar, i, fmt.Sprintf("raw control character U+%04X in a string: write it as an escape such as \\u%04x", c, c))
+			r.fail(ControlChar, i, "raw control character U+"+hex4(rune(c), upperHex)+` in a string: write it as an escape such as \u`+hex4(rune(c), lowerHex))
 			return -1, false
 		default: // beyond ASCII
 			c, n := utf8.DecodeRune(d[i:])
@@ -449,7 +449,7 @@ func (r *Reader) literal(i int, word string) int {
 			return -1
 		}
 		if r.data[i+j] != word[j] {
-			r.fail(Syntax, i, fmt.Sprintf("unexpected %s: expected %s", describe(r.data, i), word))
+			r.fail(Syntax, i, "unexpected "+describe(r.data, i)+": expected "+word)
 			return -1
 		}
 	}

@@ -7,15 +7,17 @@ import { watch } from './browser.mjs';
 /**
  * opener returns open, bound to the test file's browser and wrangler dev (asked for when a test
  * runs): open gives a test a new browser context (its own storage and cache) with the page loaded and
- * its WebAssembly ready; at the end of the test, the page must have reported nothing wrong.
+ * its WebAssembly ready (prepare(page) runs before it loads); at the end of the test, the page must
+ * have reported nothing wrong.
  */
-export const opener = (browser, server) => async function open(t, { path = '/', permissions = [], ready = true, allowStatus = [], base = server().base } = {}) {
+export const opener = (browser, server) => async function open(t, { path = '/', permissions = [], ready = true, allowStatus = [], base = server().base, prepare = async () => {} } = {}) {
   // Chromium logs every 4xx answer as a console error; a test that asks for one says which.
   const allow = allowStatus.map((s) => new RegExp(`^Failed to load resource: the server responded with a status of ${s}\\b`));
   for (let attempt = 1; ; attempt++) {
     const context = await browser().newContext({ viewport: { width: 1440, height: 1000 }, permissions });
     const page = await context.newPage();
     const watcher = await watch(page, { allow });
+    await prepare(page); // before the page loads: routes, init scripts
     // Requests not answered yet, to say which when the page does not get ready.
     const pending = new Set();
     page.on('request', (r) => pending.add(r));

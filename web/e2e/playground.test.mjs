@@ -130,6 +130,36 @@ describe('playground', () => {
     await waitNoProblems(page);
   });
 
+  it('takes typing before the module is ready, and shows its problems as soon as it is', async (t) => {
+    // The module is held back until the text has been typed.
+    let release;
+    const held = new Promise((r) => {
+      release = r;
+    });
+    const { page } = await open(t, {
+      ready: false,
+      prepare: (p) => p.route('**/insight.wasm', async (route) => {
+        await held;
+        await route.continue();
+      }),
+    });
+    await page.locator('#problems-list').getByText('Loading the validator…').waitFor();
+    await replaceText(page, '');
+    await page.keyboard.type('{"id": "has space"}', { delay: 5 });
+    assert.equal(await editorText(page), '{"id": "has space"}');
+    assert.equal(await page.evaluate(() => performance.getEntriesByName('usedinsight:ready').length), 0, 'typed before the module was ready');
+
+    release();
+    await page.waitForFunction(() => performance.getEntriesByName('usedinsight:ready').length > 0, null, { timeout: 20000 });
+    // Ready means its problems are listed and marked already, with no further wait.
+    const shown = await page.evaluate(() => ({
+      list: document.getElementById('problems-list').textContent,
+      errors: document.querySelector('#editor').shadowRoot.querySelectorAll('.cm-lintRange-error').length,
+    }));
+    assert.match(shown.list, /id · line 1, column 8/);
+    assert.ok(shown.errors >= 1, `${shown.errors} error marks`);
+  });
+
   it('keeps the form and the JSON in sync both ways', async (t) => {
     const { page } = await open(t);
     await page.getByLabel('Samples').selectOption('empty');
@@ -375,6 +405,41 @@ describe('playground', () => {
     await page.getByLabel('Samples').selectOption('minimal');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await page.getByRole('region', { name: 'Response' }).getByText('401 Unauthorized').waitFor();
+  });
+
+  it('builds the panels below the editor when they are reached before the browser is idle', async (t) => {
+    // A browser that is never idle and an endpoint with no dev token (404): nothing builds the
+    // panels below the editor but the person reaching them.
+    const { page } = await open(t, {
+      allowStatus: [401, 404],
+      prepare: async (p) => {
+        await p.addInitScript(() => {
+          window.requestIdleCallback = () => 0;
+        });
+        await p.route('**/dev/token', (route) => route.fulfill({ status: 404, body: 'no dev tokens here' }));
+      },
+    });
+    await page.locator('#token-status').getByText('gives no dev tokens').waitFor();
+
+    // The first click on Refresh builds the records view and is its first action.
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await page.locator('#records-status').getByText('Listing answered 401').waitFor();
+    await page.locator('#history').getByText('Requests you send appear here.').waitFor();
+    await page.getByRole('tab', { name: 'HTTPie' }).click();
+    assert.match(await page.locator('#snippet-httpie pre').textContent(), /^http POST /);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.locator('#import-status').getByText('Paste a Microsoft Graph access token first.').waitFor();
+
+    // Send with a token: the response, the history and the records follow.
+    await page.getByLabel('Access token').fill(await devToken(server.base));
+    await page.getByLabel('Samples').selectOption('minimal');
+    const title = unique('Reached record');
+    await page.getByLabel('resourceVisualization.title', { exact: true }).fill(title);
+    await waitNoProblems(page);
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.getByRole('region', { name: 'Response' }).getByText('201 Created').waitFor();
+    await page.locator('#history .hstatus', { hasText: /^201$/ }).first().waitFor();
+    await page.locator('#records tr', { hasText: title }).waitFor();
   });
 
   it('works as plain static files from another origin, pointed at the endpoint', async (t) => {

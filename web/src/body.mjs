@@ -6,11 +6,22 @@ import { createEditor, setText, diagnosticsOf, showDiagnostics, jump } from './e
 import { hasBody } from './request.mjs';
 
 /**
- * createBody mounts the editor with the text doc; onChange is called whenever the text changes.
- * core returns the loaded WebAssembly API, or null while it loads.
+ * createBody mounts the editor with the text doc. Each change of the text asks check(text) for
+ * the validator's problems of the new text, within the change (null: not now), and shows them
+ * as marks with it; onChange(checked) is called whenever the text changes, with the problems
+ * and their ranges ({problems, ranges}) when check gave some. core returns the loaded
+ * WebAssembly API, or null while it loads.
  */
-export function createBody({ doc, core, onChange }) {
-  const view = createEditor($('editor'), doc, onChange);
+export function createBody({ doc, core, check, onChange }) {
+  const view = createEditor($('editor'), doc, {
+    check(d) {
+      const problems = check(d.toString());
+      if (!problems) return null;
+      const ranges = diagnosticsOf(d, problems);
+      return { diagnostics: ranges, result: { problems, ranges } };
+    },
+    onChange: (u, result) => onChange(result),
+  });
   const note = $('body-note');
   let method = '';
 

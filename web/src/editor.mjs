@@ -1,8 +1,9 @@
 // The JSON editor: CodeMirror 6 with JSON highlighting, folding, bracket matching, and the Go
-// validator's problems as inline diagnostics (set from outside with showDiagnostics, so that the
-// page decides when validation runs).
+// validator's problems as inline diagnostics. The page decides when validation runs: within
+// each change of the text (createEditor's check), so that the marks come with the change in
+// one update of the view, or later (showDiagnostics).
 
-import { EditorState } from '@codemirror/state';
+import { EditorState, StateEffect } from '@codemirror/state';
 import {
   EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection, dropCursor,
   highlightSpecialChars,
@@ -10,7 +11,7 @@ import {
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { json } from '@codemirror/lang-json';
 import { syntaxHighlighting, HighlightStyle, bracketMatching, foldGutter, foldKeymap, indentOnInput } from '@codemirror/language';
-import { lintGutter, setDiagnostics, lintKeymap } from '@codemirror/lint';
+import { linter, lintGutter, setDiagnosticsEffect, lintKeymap } from '@codemirror/lint';
 import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
 import { tags } from '@lezer/highlight';
@@ -41,13 +42,22 @@ const theme = EditorView.theme({
   '.cm-diagnostic-warning': { borderLeftColor: 'var(--warning)' },
 });
 
+// checked carries what check returned for a transaction's new text, to the update listener.
+const checked = StateEffect.define();
+
 /**
- * createEditor mounts the editor in a shadow root of host, which it fills.
+ * createEditor mounts the editor in a shadow root of host, which it fills. Each transaction that
+ * changes the text asks check(doc) about its new text, within the transaction: check returns
+ * null, or the diagnostics of that text and a result of its own ({diagnostics, result}), and the
+ * diagnostics are shown with the change. onChange(update, result) is called whenever the text
+ * changes, with the result of the update's last check (undefined when there was none).
  * @param {HTMLElement} host
  * @param {string} doc
- * @param {(update: import('@codemirror/view').ViewUpdate) => void} onChange called when the text changes
+ * @param {object} o
+ * @param {(update: import('@codemirror/view').ViewUpdate, result: any) => void} o.onChange
+ * @param {(doc: import('@codemirror/state').Text) => ({diagnostics: import('@codemirror/lint').Diagnostic[], result: any} | null)} o.check
  */
-export function createEditor(host, doc, onChange) {
+export function createEditor(host, doc, { onChange, check }) {
   // In a shadow root, CodeMirror's styles go in a constructed style sheet (adoptedStyleSheets);
   // in the document they would need a <style> element, which the page's CSP (style-src 'self',
   // no 'unsafe-inline') refuses.
@@ -74,6 +84,7 @@ export function createEditor(host, doc, onChange) {
         closeBrackets(),
         highlightActiveLine(),
         highlightSelectionMatches(),
+        linter(null), // the diagnostics' state, with no source of its own: they come from check and showDiagnostics
         lintGutter(),
         json(),
         syntaxHighlighting(highlight),
@@ -83,8 +94,17 @@ export function createEditor(host, doc, onChange) {
         // Tab is left to move the focus (keyboard use); no Tab binding here.
         keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, ...lintKeymap]),
         EditorView.contentAttributes.of({ 'aria-label': 'Request body (JSON)' }),
+        EditorState.transactionExtender.of((tr) => {
+          const c = tr.docChanged ? check(tr.newDoc) : null;
+          return c && { effects: [setDiagnosticsEffect.of(c.diagnostics), checked.of(c.result)] };
+        }),
         EditorView.updateListener.of((u) => {
-          if (u.docChanged) onChange(u);
+          if (!u.docChanged) return;
+          let result;
+          for (const tr of u.transactions) {
+            for (const e of tr.effects) if (e.is(checked)) result = e.value;
+          }
+          onChange(u, result);
         }),
       ],
     }),
@@ -132,7 +152,7 @@ export function diagnosticsOf(doc, problems) {
 
 /** showDiagnostics sets the editor's diagnostics. */
 export function showDiagnostics(view, diagnostics) {
-  view.dispatch(setDiagnostics(view.state, diagnostics));
+  view.dispatch({ effects: setDiagnosticsEffect.of(diagnostics) });
 }
 
 /** jump selects [from, to) and scrolls it into view, with the focus in the editor. */

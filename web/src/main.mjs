@@ -36,8 +36,10 @@ import { createPostmanExport } from './postman.mjs';
 import { createLive } from './live.mjs';
 import { createOffline } from './offline.mjs';
 import { createImport } from './import.mjs';
+import { createDeferred, idle } from './deferred.mjs';
 
-// The WebAssembly core is already loading (boot.mjs): everything else is built while it compiles.
+// The WebAssembly core is already loading (boot.mjs): what the editor and the first validation
+// need is built while it compiles, the rest once the page is ready.
 performance.mark('usedinsight:script');
 
 const saved = webStorage('localStorage'); // kept across visits
@@ -48,8 +50,8 @@ let insight = null;
 /** core returns the WebAssembly API once it has loaded, null until then. */
 const core = () => insight;
 
-// The problems list and the marks follow each change within the frame; the form and the
-// snippets follow when typing pauses (live.mjs).
+// The problems list and the marks follow each change within the frame, a change of the text
+// within the change itself; the form and the snippets follow when typing pauses (live.mjs).
 const live = createLive({ now: () => refresh(false), later: () => refresh() });
 
 // The features reach each other through the objects below; a callback that names a feature
@@ -60,20 +62,27 @@ const initial = share.linked() ?? draft.restore() ?? { method: 'POST', version: 
 
 const collection = createCollection({ initial: initial.collection, onChange: collectionChanged, onChoose: collectionChosen });
 const endpoint = createEndpoint({ saved, onChange: () => requestBar.changed() });
-const token = createToken({ endpoint, savedForTab, onChange: refreshSoon, onDevToken: () => records.first() });
-const body = createBody({ doc: initial.body, core, onChange: requestChanged });
+const token = createToken({ endpoint, savedForTab, onChange: refreshSoon, onDevToken: () => panels.get().records.first() });
+const body = createBody({ doc: initial.body, core, check: (text) => insight && live.inline(() => validate(text).problems), onChange: textChanged });
 const requestBar = createRequestBar({ endpoint, token, body, collection, onSend: send, onChange: requestChanged });
 const problems = createProblems({ select: body.select });
 const form = createForm({ core, body, collection });
-const snippets = createSnippets({ core, request: requestBar.current });
-const response = createResponse({ core, endpoint, body, requestBar, collection });
-const history = createHistory({ saved, apply: requestBar.set });
-const records = createRecords({ endpoint, token, requestBar, response, history, collection });
 const sampleMenu = createSampleMenu({ body, requestBar, collection });
 createTheme({ saved });
-createOffline();
-createPostmanExport({ request: requestBar.request, saved, endpoint });
-createImport({ core, endpoint, token, onImported: () => records.reload() });
+
+// The panels below the editor, and the offline copy: built once the page is ready and idle, or
+// when the person reaches one of them first (deferred.mjs).
+const panels = createDeferred(() => {
+  const snippets = createSnippets({ core, request: requestBar.current });
+  const response = createResponse({ core, endpoint, body, requestBar, collection });
+  const history = createHistory({ saved, apply: requestBar.set });
+  const records = createRecords({ endpoint, token, requestBar, response, history, collection });
+  createPostmanExport({ request: requestBar.request, saved, endpoint });
+  createImport({ core, endpoint, token, onImported: () => records.reload() });
+  createOffline();
+  snippets.render(); // (nothing before the module is ready: refresh renders them then)
+  return { snippets, response, history, records };
+}, ['snippets-title', 'response-title', 'records-title', 'history-title', 'import-title'].map((id) => $(id).closest('section')));
 
 // A collection chosen (by the switch, a path, a link or the history) brings its form, samples,
 // records and validation; chosen by the switch, it also retargets the path, and an unchanged
@@ -81,7 +90,7 @@ createImport({ core, endpoint, token, onImported: () => records.reload() });
 function collectionChanged() {
   form.build();
   sampleMenu.build();
-  records.switched();
+  panels.built()?.records.switched();
   requestChanged();
 }
 function collectionChosen(c, previous) {
@@ -98,19 +107,33 @@ function refreshSoon() {
   live.changed();
 }
 
+// textChanged follows a change of the body's text, checked within the change when checked says
+// its problems and where they are.
+function textChanged(checked) {
+  if (checked) problems.show(checked.problems, checked.ranges);
+  live.changed(Boolean(checked));
+  draft.changed();
+}
+
+// validate checks text as an item of the collection chosen.
+function validate(text) {
+  return insight.validate(text, { type: collection.current().typeName });
+}
+
 // refresh validates the body and brings the diagnostics and problems up to date, and unless
 // views is false, the form and snippets too.
 function refresh(views = true) {
   if (!insight) return;
   const doc = body.text();
-  const report = insight.validate(doc, { type: collection.current().typeName });
+  const report = validate(doc);
   problems.show(report.problems, body.showProblems(report.problems));
   if (!views) return;
   form.sync(doc, report);
-  snippets.render();
+  panels.built()?.snippets.render();
 }
 
 async function send() {
+  const { response, history, records } = panels.get();
   if (response.busy()) return;
   const r = requestBar.current();
   if (r.headerError) {
@@ -139,6 +162,6 @@ refresh(false); // the first diagnostics, as soon as the module is ready
 performance.mark('usedinsight:ready');
 $('ready-time').textContent = `ready ${performance.now().toFixed(0)} ms after navigation`;
 
-snippets.build(insight.languages);
-refresh();
-if (await token.restore()) records.first();
+refresh(); // the form, and the panels when they are built
+idle(panels.get);
+if (await token.restore()) panels.get().records.first();

@@ -9,8 +9,9 @@ const labels = {
 };
 
 /**
- * createSnippets shows snippets of request() (what Send would send). core returns the loaded
- * WebAssembly API, or null while it loads.
+ * createSnippets shows snippets of request() (what Send would send), one tab for each language
+ * of the core's, from the first render on. core returns the loaded WebAssembly API, or null
+ * while it loads.
  */
 export function createSnippets({ core, request }) {
   const tabs = $('snippet-tabs');
@@ -27,10 +28,48 @@ export function createSnippets({ core, request }) {
     }
   }
 
-  /** render writes each language's snippet of the request as it stands. */
+  // build makes a tab for each language the core writes snippets in.
+  function build(languages) {
+    for (const lang of languages) {
+      const label = labels[lang] ?? lang;
+      const tab = h('button', {
+        type: 'button', role: 'tab', id: `tab-${lang}`, 'aria-controls': `snippet-${lang}`, 'aria-selected': String(lang === selected),
+        tabindex: lang === selected ? '0' : '-1', onclick: () => select(lang),
+      }, label);
+      tab.addEventListener('keydown', (e) => {
+        const k = languages.indexOf(lang);
+        const next = e.key === 'ArrowRight' ? languages[(k + 1) % languages.length] : e.key === 'ArrowLeft' ? languages[(k + languages.length - 1) % languages.length] : null;
+        if (next) {
+          e.preventDefault();
+          select(next);
+          $(`tab-${next}`).focus();
+        }
+      });
+      const pre = h('pre', { class: 'snippet', tabindex: '0', 'aria-label': `${label} snippet` });
+      const status = h('span', { class: 'copy-status', role: 'status' });
+      const copy = h('button', {
+        type: 'button', class: 'small', 'aria-label': `Copy ${label} snippet`,
+        onclick: async () => {
+          render(); // the snippets follow typing when it pauses: copy the request as it is now
+          const ok = await copyText(pre.textContent, pre);
+          status.textContent = ok ? 'Copied.' : 'Selected: press Ctrl+C to copy.';
+          setTimeout(() => {
+            status.textContent = '';
+          }, 2500);
+        },
+      }, 'Copy');
+      tabs.append(tab);
+      pres.set(lang, pre);
+      panels.append(h('div', { role: 'tabpanel', id: `snippet-${lang}`, 'aria-labelledby': `tab-${lang}`, hidden: lang !== selected, class: 'snippet-panel' },
+        h('div', { class: 'snippet-bar' }, copy, status), pre));
+    }
+  }
+
+  /** render writes each language's snippet of the request as it stands; the first time, it makes the tabs. */
   function render() {
     const insight = core();
     if (!insight) return;
+    if (pres.size === 0) build(insight.languages);
     const r = request();
     for (const [lang, pre] of pres) {
       try {
@@ -41,43 +80,5 @@ export function createSnippets({ core, request }) {
     }
   }
 
-  return {
-    /** build makes a tab for each language the core writes snippets in. */
-    build(languages) {
-      for (const lang of languages) {
-        const label = labels[lang] ?? lang;
-        const tab = h('button', {
-          type: 'button', role: 'tab', id: `tab-${lang}`, 'aria-controls': `snippet-${lang}`, 'aria-selected': String(lang === selected),
-          tabindex: lang === selected ? '0' : '-1', onclick: () => select(lang),
-        }, label);
-        tab.addEventListener('keydown', (e) => {
-          const k = languages.indexOf(lang);
-          const next = e.key === 'ArrowRight' ? languages[(k + 1) % languages.length] : e.key === 'ArrowLeft' ? languages[(k + languages.length - 1) % languages.length] : null;
-          if (next) {
-            e.preventDefault();
-            select(next);
-            $(`tab-${next}`).focus();
-          }
-        });
-        const pre = h('pre', { class: 'snippet', tabindex: '0', 'aria-label': `${label} snippet` });
-        const status = h('span', { class: 'copy-status', role: 'status' });
-        const copy = h('button', {
-          type: 'button', class: 'small', 'aria-label': `Copy ${label} snippet`,
-          onclick: async () => {
-            render(); // the snippets follow typing when it pauses: copy the request as it is now
-            const ok = await copyText(pre.textContent, pre);
-            status.textContent = ok ? 'Copied.' : 'Selected: press Ctrl+C to copy.';
-            setTimeout(() => {
-              status.textContent = '';
-            }, 2500);
-          },
-        }, 'Copy');
-        tabs.append(tab);
-        pres.set(lang, pre);
-        panels.append(h('div', { role: 'tabpanel', id: `snippet-${lang}`, 'aria-labelledby': `tab-${lang}`, hidden: lang !== selected, class: 'snippet-panel' },
-          h('div', { class: 'snippet-bar' }, copy, status), pre));
-      }
-    },
-    render,
-  };
+  return { render };
 }
