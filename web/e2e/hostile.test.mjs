@@ -548,9 +548,12 @@ describe('hostile data in the playground', () => {
     await page.getByLabel('Request headers', { exact: true }).fill(headers);
     assert.equal(await page.getByLabel('Request headers', { exact: true }).inputValue(), headers);
     await page.waitForFunction((c) => document.querySelector('#snippet-curl pre').textContent.includes(c), crid);
-    const snippets = await page.locator('#snippet-panels pre').evaluateAll((pres) => pres.map((pre) => ({ children: pre.children.length, text: pre.textContent })));
-    assert.equal(snippets.length, 7); // curl, HTTPie, fetch, Go, PowerShell and the two Graph SDKs
-    for (const s of snippets) {
+    // Each tab, as a person reads it: chosen, then its snippet.
+    const tabs = page.locator('#snippet-tabs [role="tab"]');
+    assert.equal(await tabs.count(), 7); // curl, HTTPie, fetch, Go, PowerShell and the two Graph SDKs
+    for (let i = 0; i < 7; i++) {
+      await tabs.nth(i).click();
+      const s = await page.locator('#snippet-panels [role="tabpanel"]:not([hidden]) pre').evaluate((pre) => ({ children: pre.children.length, text: pre.textContent }));
       assert.equal(s.children, 0, 'a snippet is text only');
       assert.ok(s.text.includes(crid) && s.text.includes(corpus[0]), s.text.slice(0, 200));
     }

@@ -1,7 +1,6 @@
 // Browser end-to-end tests of "Import from Microsoft Graph": headless Chromium against the page
 // served by a real `wrangler dev` (e2e/harness.mjs), importing from a local server that answers
-// like Graph (node http on 127.0.0.1, CORS as Graph sends it) from Graph's documentation data
-// (internal/insight/testdata/graph, copies of ../shared/reference/graph/): pages linked by
+// like Graph (fake-graph.mjs) with items made from Graph's documentation data: pages linked by
 // @odata.nextLink, a 429 with Retry-After now and then, items the validator rejects, and a
 // token check (any other token gets a 401).
 //
@@ -17,15 +16,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { startWrangler, devToken } from './harness.mjs';
+import { fakeGraph, graphSamples, items, jwt } from './fake-graph.mjs';
 import { launch, watch } from './browser.mjs';
 
-const reference = new URL('../../internal/insight/testdata/graph/', import.meta.url);
-const readJSON = async (name) => JSON.parse(await readFile(new URL(name, reference), 'utf8'));
 const unique = (prefix) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-const b64url = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
-const jwt = (claims) => `${b64url({ alg: 'RS256', typ: 'JWT' })}.${b64url(claims)}.${Buffer.from('signature').toString('base64url')}`;
 
 // The token the fake Graph accepts, and one it refuses.
 const GRAPH_TOKEN = jwt({ aud: 'https://graph.microsoft.com', scp: 'Sites.Read.All', upn: 'megan@contoso.com' });
@@ -38,38 +33,22 @@ const BAD_ID = 23; // the index of the used item whose id has a space
 const BAD_ID_TEXT = 'has space <img src=x onerror="window.__xss=1">'; // shown as text, never as HTML
 const SLOW = 120; // used items of the slow scenario, for Cancel
 
-// items builds the fake Graph's items of a collection from Graph's documentation samples: n
-// items, each a sample with an id of its own.
-function items(samples, n, tag) {
-  return Array.from({ length: n }, (_, i) => {
-    const item = structuredClone(samples[i % samples.length]);
-    delete item._source;
-    item.id = `${item.id.slice(0, 60)}-${tag}${i}`;
-    return item;
-  });
-}
-
 let graph; // the fake Graph: {base, requests, throttled, close}
 let server;
 let browser;
 let data;
 
 before(async () => {
-  const used = [
-    ...(await readJSON('docs-v1.0-list-used-example1.response.json')).value,
-    ...(await readJSON('docs-v1.0-list-used-example2-orderby-lastAccessed.response.json')).value,
-    await readJSON('docs-v1.0-list-used-older-item.json'),
-    ...(await readJSON('mocks-v1.0-used-items.json')).value,
-  ];
+  const samples = await graphSamples();
   data = {
-    used: items(used, USED, 'u'),
-    trending: items((await readJSON('docs-v1.0-list-trending.response.json')).value, 3, 't'),
-    shared: items((await readJSON('docs-v1.0-list-shared.response.json')).value, 3, 's'),
-    slow: items(used, SLOW, 'slow'),
+    used: items(samples.used, USED, 'u'),
+    trending: items(samples.trending, 3, 't'),
+    shared: items(samples.shared, 3, 's'),
+    slow: items(samples.used, SLOW, 'slow'),
   };
   data.used[BAD_DATE].lastUsed.lastAccessedDateTime = '2020-02-30T25:61:00Z';
   data.used[BAD_ID].id = BAD_ID_TEXT;
-  graph = await fakeGraph();
+  graph = await fakeGraph({ token: GRAPH_TOKEN, data, page: PAGE });
   server = await startWrangler();
   browser = await launch();
 });
@@ -79,82 +58,6 @@ after(async () => {
   await server?.stop();
   await graph?.close();
 });
-
-/**
- * fakeGraph answers GET /{scenario}/v1.0/me/insights/{used|trending|shared} like Graph, PAGE
- * items a page. Scenarios: ok; slow (each page takes 400 ms); notjson, novalue, huge (page 2 is
- * not JSON, has no value, has 10,001 items); foreign (page 1 links its next page on another
- * origin). Every fifth page of the ok scenario is first answered 429 with Retry-After: 1.
- */
-async function fakeGraph() {
-  const requests = [];
-  let throttled = 0;
-  let pages = 0;
-  const srv = createServer(async (req, res) => {
-    const cors = {
-      'Access-Control-Allow-Origin': '*',
-      'Access-Control-Expose-Headers': 'Retry-After, request-id',
-    };
-    requests.push({ method: req.method, url: req.url, host: req.headers.host, auth: req.headers.authorization ?? '' });
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204, { ...cors, 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Headers': 'Authorization, Accept', 'Access-Control-Max-Age': '600' }).end();
-      return;
-    }
-    const json = (status, body, headers = {}) => res.writeHead(status, { ...cors, 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(body));
-    const url = new URL(req.url, `http://${req.headers.host}`);
-    const m = /^\/(\w+)\/v1\.0\/me\/insights\/(used|trending|shared)$/.exec(url.pathname);
-    if (req.method !== 'GET' || !m) {
-      json(404, { error: { code: 'ResourceNotFound', message: 'Resource not found for the segment.' } });
-      return;
-    }
-    if (req.headers.authorization !== `Bearer ${GRAPH_TOKEN}`) {
-      json(401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token validation failure. Invalid audience.' } });
-      return;
-    }
-    const [, scenario, name] = m;
-    const all = scenario === 'slow' && name === 'used' ? data.slow : data[name];
-    const from = Number(url.searchParams.get('$skiptoken') ?? 0);
-    const here = `http://127.0.0.1:${srv.address().port}`;
-    const body = {
-      '@odata.context': `${here}/${scenario}/v1.0/$metadata#users('megan')/insights/${name}`,
-      value: all.slice(from, from + PAGE),
-    };
-    if (from + PAGE < all.length) {
-      const host = scenario === 'foreign' ? `http://localhost:${srv.address().port}` : here;
-      body['@odata.nextLink'] = `${host}/${scenario}/v1.0/me/insights/${name}?$skiptoken=${from + PAGE}`;
-    }
-    if (scenario === 'ok' && ++pages % 5 === 0) {
-      throttled++;
-      json(429, { error: { code: 'TooManyRequests', message: 'Too many requests.' } }, { 'Retry-After': '1' });
-      pages++; // the retry is answered
-      return;
-    }
-    if (scenario === 'slow') await new Promise((r) => setTimeout(r, 400));
-    if (from > 0 && scenario === 'notjson') {
-      res.writeHead(200, { ...cors, 'Content-Type': 'text/html' }).end('<html><body>Service unavailable</body></html>');
-      return;
-    }
-    if (from > 0 && scenario === 'novalue') {
-      json(200, { '@odata.context': body['@odata.context'], items: body.value });
-      return;
-    }
-    if (from > 0 && scenario === 'huge') {
-      json(200, { value: Array.from({ length: 10001 }, (_, i) => ({ id: `huge${i}` })) });
-      return;
-    }
-    json(200, body);
-  });
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  return {
-    base: (scenario = 'ok') => `http://127.0.0.1:${srv.address().port}/${scenario}/v1.0`,
-    requests,
-    throttled: () => throttled,
-    close: () => new Promise((r) => {
-      srv.closeAllConnections();
-      srv.close(() => r());
-    }),
-  };
-}
 
 /** open loads the page in a new context; at the end of the test the page must have reported nothing wrong. */
 async function open(t, { allowStatus = [], base = server.base } = {}) {
