@@ -22,10 +22,14 @@
 //   - the Go floor: the Go Worker built with -tags benchfloor (worker/benchfloor.go), whose
 //     create does the peer's KV work through the same host and nothing else (no token check,
 //     no validation): what the Go runtime and the host adapter cost on their own,
+//   - with -compare DIR, the Go Worker built in DIR: a change measured against the current
+//     build in the same run,
 //
 // and prints:
 //
-//   - create: POSTs of the seed payload at 16 concurrent, alternating rounds between the Workers
+//   - create: POSTs of the seed payload at 16 concurrent, first half a minute of warm-up for
+//     each Worker (its rate every 5s: V8 optimizes their code meanwhile), then alternating
+//     rounds between the Workers
 //     (the order reversed every round), req/s, p50, p99 and the CPU time of workerd per
 //     request (/proc), and the ratios of the Go Worker to the create peer (also per round);
 //   - the KV operations (reads, writes, lists, deletes) one create, get, update, list page and
@@ -71,9 +75,9 @@ import (
 )
 
 var (
-	rounds      = flag.Int("rounds", 6, "create rounds per Worker (alternating)")
+	rounds      = flag.Int("rounds", 8, "create rounds per Worker (alternating)")
 	roundTime   = flag.Duration("round", 4*time.Second, "length of one create round")
-	warmup      = flag.Duration("warmup", 3*time.Second, "create warm-up per Worker before the rounds")
+	warmup      = flag.Duration("warmup", 30*time.Second, "create warm-up per Worker before the rounds, in slices of 5s (V8 optimizes both Workers' code over the first half minute of load)")
 	concurrency = flag.Int("c", 16, "concurrent requests in the create rounds")
 	records     = flag.Int("records", 5000, "records stored for the large list")
 	small       = flag.Int("small", 50, "records stored for the small list")
@@ -82,6 +86,7 @@ var (
 	budget      = flag.Duration("budget", 25*time.Minute, "the most the whole benchmark may take")
 	kvwork      = flag.Bool("kvwork", true, "also run the JavaScript Worker that does the store's KV work")
 	floor       = flag.Bool("floor", true, "also run the Go floor: the Go Worker built with -tags benchfloor, whose create does only the KV work (worker/benchfloor.go)")
+	compare     = flag.String("compare", "", "also run the Go Worker built in this directory (its worker.mjs, host.mjs, app.wasm...), to compare a change with the current build in one run")
 	label       = flag.String("label", "", "a label printed in the title, such as before or after")
 	goMain      = flag.String("main", "", "the Go Worker's entry module instead of worker/wrangler.jsonc's main (to compare builds)")
 	kvDir       = flag.String("kv-dir", "", "where the Workers' local KV is kept (--persist-to); a new directory in the system's temporary directory by default")
@@ -150,6 +155,7 @@ type target struct {
 	cold   []time.Duration
 	warm   []time.Duration // the requests right after the first
 	create *samples
+	warmup *samples // each slice of the warm-up is one of its rounds
 }
 
 func run() (err error) {
@@ -174,6 +180,9 @@ func run() (err error) {
 	floorW := &target{name: "Go floor (host and KV work only)", cfg: serverConfig{name: "floor", config: filepath.Join(root, "worker", "wrangler.jsonc"),
 		main: filepath.Join(tmp, "floor-build", "worker.mjs"), vars: map[string]string{"AUTH_SECRET": secret}, persist: filepath.Join(tmp, "floor"), noAsset: true}}
 	floorW.header = goW.header
+	otherW := &target{name: "Go Worker (" + filepath.Base(*compare) + ")", cfg: serverConfig{name: "compare", config: filepath.Join(root, "worker", "wrangler.jsonc"),
+		main: filepath.Join(*compare, "worker.mjs"), vars: map[string]string{"AUTH_SECRET": secret}, persist: filepath.Join(tmp, "compare"), noAsset: !*assets}}
+	otherW.header = goW.header
 	targets := []*target{goW, peer, jsW}
 	if *kvOpsOnly {
 		if goW.srv, err = startServer(goW.cfg); err != nil {
@@ -199,6 +208,9 @@ func run() (err error) {
 			return fmt.Errorf("building the Go floor: %w", err)
 		}
 		targets = append(targets, floorW)
+	}
+	if *compare != "" {
+		targets = append(targets, otherW)
 	}
 	for _, t := range targets {
 		t.header = mergeHeader(t.header, http.Header{"Content-Type": {"application/json"}})
@@ -251,10 +263,16 @@ func run() (err error) {
 		}
 	}
 
-	// Create rounds, alternating, each Worker warmed up first.
+	// Create rounds, alternating, each Worker warmed up first: V8 compiles the optimized code of
+	// both (the Go program's wasm and the JavaScript) while they serve, and under this load their
+	// rate rises for about half a minute.
+	const slice = 5 * time.Second
 	for _, t := range targets {
-		if _, err := t.load(*warmup, &samples{}); err != nil {
-			return err
+		t.warmup = &samples{}
+		for left := *warmup; left > 0; left -= slice {
+			if _, err := t.load(min(left, slice), t.warmup); err != nil {
+				return err
+			}
 		}
 	}
 	for r := 0; r < *rounds; r++ {
@@ -312,6 +330,14 @@ func run() (err error) {
 	fmt.Printf("local KV in %s; load average (1 min) %s at start, %s at end; total %v\n\n", tmp, load1, load2, time.Since(start).Round(time.Second))
 	fmt.Printf("Create: POST of the seed payload (%d bytes), %d concurrent, %d alternating rounds of %v per Worker (after a %v warm-up)\n",
 		len(seed), *concurrency, *rounds, *roundTime, *warmup)
+	fmt.Printf("  %-42s %s\n", "warm-up: req/s of each 5s", "")
+	for _, t := range targets {
+		var each []string
+		for _, r := range t.warmup.rounds {
+			each = append(each, fmt.Sprintf("%.0f", r))
+		}
+		fmt.Printf("  %-42s %s\n", t.name, strings.Join(each, " "))
+	}
 	fmt.Printf("  %-42s %9s %9s %9s %8s %9s   %s\n", "worker", "req/s", "p50 ms", "p99 ms", "errors", "CPU ms", "req/s of each round")
 	for _, t := range targets {
 		s := t.create
@@ -326,6 +352,10 @@ func run() (err error) {
 	fmt.Println("  (CPU ms: CPU time of the Worker's workerd processes per request, from /proc: the Worker, its HTTP and local KV)")
 	if *floor {
 		printVersus("Go floor / JS create peer", floorW.create, pc, false, "")
+	}
+	if *compare != "" {
+		printVersus(otherW.name+" / JS create peer", otherW.create, pc, true, "")
+		printVersus(otherW.name+" / Go Worker", otherW.create, g, true, "")
 	}
 	fmt.Printf("  %-42s %8.2fx %8.2fx %8.2fx\n", "Go Worker / JS baseline",
 		g.rate()/j.rate(), ratio(g.pct(50), j.pct(50)), ratio(g.pct(99), j.pct(99)))
