@@ -29,7 +29,8 @@ func init() {
 }
 
 // floorCreate: the body read, an id, a get of the primary key, four index keys put at once,
-// the primary put, a 201 with the body and Location; keys of the store's shape and length.
+// the primary put, a 201 with the body and Location; keys of the store's shape and length, and
+// values too: with empty index values a create cost local KV about 9% less CPU.
 func floorCreate(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -48,7 +49,7 @@ func floorCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	tail := "/" + id + "!nonce1" + strings.Repeat("x", 33)
 	index := []string{user + "ad/" + id[:16] + tail, user + "aa/" + id[:16] + tail, user + "md/" + id[:16] + tail, user + "ma/" + id[:16] + tail}
-	if err := kv.PutAll(ctx, index, []byte{}); err != nil {
+	if err := kv.PutAll(ctx, index, []byte("1")); err != nil { // the store's index value, and the peer's
 		http.Error(w, err.Error(), http.StatusServiceUnavailable)
 		return
 	}
