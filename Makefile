@@ -207,7 +207,7 @@ BENCH_DOCS := $(CURDIR)/worker/docs/bench
 bench-record = mkdir -p $(BENCH_DOCS) && f=$(BENCH_DOCS)/$(1).md && \
 	{ ( $(2) ); echo $$? > $$f.rc; } | tee $$f.out; rc=$$(cat $$f.rc); rm -f $$f.rc; \
 	if [ "$$rc" = 0 ]; then \
-		when="$$(date -u '+%Y-%m-%d %H:%M UTC'), commit $$(git rev-parse --short HEAD)$$(git diff --quiet HEAD -- . ':!$(BENCH_DOCS)' || echo ' with uncommitted changes');"; \
+		when="$$(date -u '+%Y-%m-%d %H:%M UTC'), commit $$(git rev-parse --short HEAD)$$(git diff --quiet HEAD -- . ':(exclude,top)worker/docs/bench' || echo ' with uncommitted changes');"; \
 		where="$$($(GO) env GOVERSION), Node.js $$(node --version), $$(nproc) CPUs, load average $$(cut -d' ' -f1-3 /proc/loadavg)."; \
 		{ echo '<!-- Written by `make $(1)`: run it again rather than editing this file. -->'; \
 		echo '\# `make $(1)`'; echo; echo "$$when $$where"; \
