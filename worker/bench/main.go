@@ -330,22 +330,14 @@ func run() (err error) {
 	fmt.Printf("local KV in %s; load average (1 min) %s at start, %s at end; total %v\n\n", tmp, load1, load2, time.Since(start).Round(time.Second))
 	fmt.Printf("Create: POST of the seed payload (%d bytes), %d concurrent, %d alternating rounds of %v per Worker (after a %v warm-up)\n",
 		len(seed), *concurrency, *rounds, *roundTime, *warmup)
-	fmt.Printf("  %-42s %s\n", "warm-up: req/s of each 5s", "")
+	fmt.Printf("  warm-up: req/s of each %v\n", slice)
 	for _, t := range targets {
-		var each []string
-		for _, r := range t.warmup.rounds {
-			each = append(each, fmt.Sprintf("%.0f", r))
-		}
-		fmt.Printf("  %-42s %s\n", t.name, strings.Join(each, " "))
+		fmt.Printf("  %-42s %s\n", t.name, roundRates(t.warmup.rounds))
 	}
 	fmt.Printf("  %-42s %9s %9s %9s %8s %9s   %s\n", "worker", "req/s", "p50 ms", "p99 ms", "errors", "CPU ms", "req/s of each round")
 	for _, t := range targets {
 		s := t.create
-		var each []string
-		for _, r := range s.rounds {
-			each = append(each, fmt.Sprintf("%.0f", r))
-		}
-		fmt.Printf("  %-42s %9.1f %9.1f %9.1f %8d %9.2f   %s\n", t.name, s.rate(), ms(s.pct(50)), ms(s.pct(99)), s.errors, s.cpuPerRequest(), strings.Join(each, " "))
+		fmt.Printf("  %-42s %9.1f %9.1f %9.1f %8d %9.2f   %s\n", t.name, s.rate(), ms(s.pct(50)), ms(s.pct(99)), s.errors, s.cpuPerRequest(), roundRates(s.rounds))
 	}
 	g, j, pc := goW.create, jsW.create, peer.create
 	printVersus("Go Worker / JS create peer", g, pc, true, "   (req/s: higher is better; p50, p99, CPU: lower is better)")
@@ -447,6 +439,15 @@ type serverConfig struct {
 	vars    map[string]string // its .dev.vars
 	persist string            // --persist-to
 	noAsset bool              // drop "assets"
+}
+
+// roundRates is the req/s of each round, rounded, for a table row.
+func roundRates(rates []float64) string {
+	each := make([]string, len(rates))
+	for i, r := range rates {
+		each[i] = fmt.Sprintf("%.0f", r)
+	}
+	return strings.Join(each, " ")
 }
 
 // printVersus prints a's create figures as ratios to b's (req/s, p50, p99, CPU), then the
