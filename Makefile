@@ -36,7 +36,7 @@ fmt-check:
 
 unit:
 	$(GO) test -count=1 ./...
-	cd third_party/pretty && $(GO) test -count=1 .
+	$(GO) test -count=1 github.com/tidwall/pretty github.com/tidwall/sjson # go.mod's third_party copies
 
 ## test-sdk: the API through Microsoft's Graph SDK for Go (worker/sdktest, its own module), in-process
 ## and on a `wrangler dev` of the Worker, and the playground's Go SDK snippets compiled and run
@@ -84,8 +84,8 @@ wasm: web/insight.wasm web/wasm_exec.js
 
 # The browser module (the target is at most 800 KB brotli-compressed) compiles internal/snippet
 # without inlining: its code generators write many small strings, and without inlining they take
-# about 20 KB less. It no longer links fmt, reflect and encoding/json (go.mod's replace of
-# tidwall/pretty says why), whose code the same flag made smaller.
+# about 20 KB less. It no longer links fmt, os and encoding/json (go.mod's replaces of
+# tidwall/pretty and tidwall/sjson say why), whose code the same flag made smaller.
 WEB_GCFLAGS := -gcflags=github.com/usedinsight/usedinsight/internal/snippet=-l
 
 web/insight.wasm: $(GO_SRC) $(wildcard wasm/*.go) Makefile
