@@ -7,7 +7,7 @@ WASM_ENV  := GOOS=js GOARCH=wasm
 BUILDFLAGS := -trimpath -ldflags='-s -w -buildid='
 # go test -exec for GOOS=js: go_js_wasm_exec runs the test binary under Node.js.
 JS_PATH   := $(GOROOT)/lib/wasm:$(PATH)
-GO_SRC    := $(shell find internal -name '*.go' -not -name '*_test.go') go.mod go.sum
+GO_SRC    := $(shell find internal third_party -name '*.go' -not -name '*_test.go') go.mod go.sum
 # Fuzzing budgets are counts, not durations: Go 1.26's fuzz coordinator can fail a run that is
 # bound by time at its deadline with no failing input (golang/go#75804, fixed in Go 1.27).
 # FUZZTIME executions per target; FUZZMINIMIZE executions to shrink each new input.
