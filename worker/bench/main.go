@@ -23,7 +23,9 @@
 //     create does the peer's KV work through the same host and nothing else (no token check,
 //     no validation): what the Go runtime and the host adapter cost on their own,
 //   - with -compare DIR, the Go Worker built in DIR: a change measured against the current
-//     build in the same run,
+//     build in the same run; without it (unless -aa=false), the Go Worker's own build a second
+//     time, an A/A control: how far two identical Workers come apart in one run, which is how
+//     much of a ratio to the peer is noise,
 //
 // and prints:
 //
@@ -87,6 +89,7 @@ var (
 	kvwork      = flag.Bool("kvwork", true, "also run the JavaScript Worker that does the store's KV work")
 	floor       = flag.Bool("floor", true, "also run the Go floor: the Go Worker built with -tags benchfloor, whose create does only the KV work (worker/benchfloor.go)")
 	compare     = flag.String("compare", "", "also run the Go Worker built in this directory (its worker.mjs, host.mjs, app.wasm...), to compare a change with the current build in one run")
+	aa          = flag.Bool("aa", true, "without -compare, also run the Go Worker's own build a second time (an A/A control): the spread of the ratios between identical Workers in one run")
 	label       = flag.String("label", "", "a label printed in the title, such as before or after")
 	goMain      = flag.String("main", "", "the Go Worker's entry module instead of worker/wrangler.jsonc's main (to compare builds)")
 	kvDir       = flag.String("kv-dir", "", "where the Workers' local KV is kept (--persist-to); a new directory in the system's temporary directory by default")
@@ -180,8 +183,15 @@ func run() (err error) {
 	floorW := &target{name: "Go floor (host and KV work only)", cfg: serverConfig{name: "floor", config: filepath.Join(root, "worker", "wrangler.jsonc"),
 		main: filepath.Join(tmp, "floor-build", "worker.mjs"), vars: map[string]string{"AUTH_SECRET": secret}, persist: filepath.Join(tmp, "floor"), noAsset: true}}
 	floorW.header = goW.header
-	otherW := &target{name: "Go Worker (" + filepath.Base(*compare) + ")", cfg: serverConfig{name: "compare", config: filepath.Join(root, "worker", "wrangler.jsonc"),
-		main: filepath.Join(*compare, "worker.mjs"), vars: map[string]string{"AUTH_SECRET": secret}, persist: filepath.Join(tmp, "compare"), noAsset: !*assets}}
+	// The other Go Worker: a build to compare, or the same build again; with the same settings
+	// as the Go Worker, KV_OP_COUNTS's header included.
+	other := *compare != "" || *aa
+	otherW := &target{name: "Go Worker (same build again)", cfg: goW.cfg}
+	otherW.cfg.name, otherW.cfg.persist = "again", filepath.Join(tmp, "again")
+	if *compare != "" {
+		otherW.name = "Go Worker (" + filepath.Base(*compare) + ")"
+		otherW.cfg.name, otherW.cfg.main, otherW.cfg.persist = "compare", filepath.Join(*compare, "worker.mjs"), filepath.Join(tmp, "compare")
+	}
 	otherW.header = goW.header
 	targets := []*target{goW, peer, jsW}
 	if *kvOpsOnly {
@@ -209,7 +219,7 @@ func run() (err error) {
 		}
 		targets = append(targets, floorW)
 	}
-	if *compare != "" {
+	if other {
 		targets = append(targets, otherW)
 	}
 	for _, t := range targets {
@@ -345,9 +355,12 @@ func run() (err error) {
 	if *floor {
 		printVersus("Go floor / JS create peer", floorW.create, pc, false, "")
 	}
-	if *compare != "" {
+	if other {
 		printVersus(otherW.name+" / JS create peer", otherW.create, pc, true, "")
 		printVersus(otherW.name+" / Go Worker", otherW.create, g, true, "")
+		if *compare == "" {
+			fmt.Println("  (the same build twice: ratios between identical Workers, the spread of this run's ratios to the peer)")
+		}
 	}
 	fmt.Printf("  %-42s %8.2fx %8.2fx %8.2fx\n", "Go Worker / JS baseline",
 		g.rate()/j.rate(), ratio(g.pct(50), j.pct(50)), ratio(g.pct(99), j.pct(99)))
