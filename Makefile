@@ -85,7 +85,7 @@ wasm: web/insight.wasm web/wasm_exec.js
 # The browser module (the target is at most 800 KB brotli-compressed) compiles internal/snippet
 # without inlining: its code generators write many small strings, and without inlining they take
 # about 20 KB less. It no longer links fmt, os and encoding/json (go.mod's replaces of
-# tidwall/pretty and tidwall/sjson say why), whose code the same flag made smaller.
+# tidwall/pretty and tidwall/sjson say why).
 WEB_GCFLAGS := -gcflags=github.com/usedinsight/usedinsight/internal/snippet=-l
 
 web/insight.wasm: $(GO_SRC) $(wildcard wasm/*.go) Makefile

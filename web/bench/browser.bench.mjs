@@ -4,9 +4,9 @@
 // - the shipped insight.wasm: its size, brotli-compressed (quality 11, as make builds the copy
 //   the Worker sends; target at most 800 KB) and as wrangler dev sends it (compressed in transit);
 // - how soon the page is ready to validate (performance.mark('usedinsight:ready'), from
-//   navigation), with an empty cache (every file sent again; the
-//   module and the page bundle from their precompressed copies, worker/precompressed.mjs) and
-//   with a warm one (a reload); beside three reference pages loaded the same way, index.html
+//   navigation), with an empty cache (every file sent again; the module and the page bundle
+//   from their precompressed copies, worker/precompressed.mjs) and with a warm one (a
+//   reload); beside three reference pages loaded the same way, index.html
 //   with an empty module script instead of its scripts, with boot.mjs alone, and with a Go
 //   program that does nothing in place of insight.wasm, which tell what this machine and server
 //   take before the page does anything, what the module alone takes and what Go's runtime takes;
