@@ -225,10 +225,11 @@ bench-browser: wasm worker web-bundle web-precompressed web-sw worker/node_modul
 	@$(call bench-record,bench-browser,cd web && GO=$(GO) node bench/browser.bench.mjs)
 
 ## bench-worker: the Go Worker against minimal JavaScript Workers on local `wrangler dev`,
-## alternating rounds, plus list latency, cold start and a CPU profile (worker/bench; a few minutes).
+## alternating rounds, plus list latency, cold start and a CPU profile; then the create rounds
+## again with KV in memory, the Workers' own CPU time (worker/bench; about a quarter of an hour).
 .PHONY: bench-worker
 bench-worker: worker worker/node_modules/.installed
-	@$(call bench-record,bench-worker,$(GO) run ./worker/bench)
+	@$(call bench-record,bench-worker,$(GO) run ./worker/bench && echo && $(GO) run ./worker/bench -kv memory -cold 1 -warmup 20s)
 
 clean:
 	rm -f web/insight.wasm web/insight.wasm.br web/insight.wasm.gz web/wasm_exec.js web/sw-version.js

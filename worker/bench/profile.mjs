@@ -17,6 +17,7 @@ import { Session } from 'node:inspector/promises';
 import { createHmac } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { categorize } from './cpuprofile.mjs';
+import { MemoryKV } from './memkv.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -35,43 +36,6 @@ const N = Number(args.n);
 const C = Number(args.c);
 const root = new URL('../../', import.meta.url).pathname;
 const seed = readFileSync(root + 'internal/insight/testdata/seed.json');
-
-/** A KV namespace in memory; every operation completes in a later macrotask, like I/O. */
-export class MemoryKV {
-  constructor() {
-    this.m = new Map();
-    this.ops = { get: 0, put: 0, list: 0, delete: 0 };
-  }
-  later(v) {
-    return new Promise((resolve) => setImmediate(() => resolve(v)));
-  }
-  get(key, opts) {
-    this.ops.get++;
-    const v = this.m.get(key);
-    const type = typeof opts === 'string' ? opts : opts?.type ?? 'text';
-    if (v === undefined) return this.later(null);
-    return this.later(type === 'arrayBuffer' ? v.slice().buffer : new TextDecoder().decode(v));
-  }
-  put(key, value) {
-    this.ops.put++;
-    const b = typeof value === 'string' ? new TextEncoder().encode(value) : new Uint8Array(value instanceof ArrayBuffer ? value : value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
-    this.m.set(key, b);
-    return this.later(undefined);
-  }
-  delete(key) {
-    this.ops.delete++;
-    this.m.delete(key);
-    return this.later(undefined);
-  }
-  list({ prefix = '', cursor, limit = 1000 } = {}) {
-    this.ops.list++;
-    const keys = [...this.m.keys()].filter((k) => k.startsWith(prefix)).sort();
-    const from = cursor ? Number(cursor) : 0;
-    const page = keys.slice(from, from + limit);
-    const done = from + limit >= keys.length;
-    return this.later({ keys: page.map((name) => ({ name })), list_complete: done, cursor: done ? undefined : String(from + limit) });
-  }
-}
 
 function token(secret, sub) {
   const b64 = (s) => Buffer.from(s).toString('base64url');
