@@ -303,7 +303,9 @@ func (h *Handler) devToken(q *request) {
 // as ticks (store.MinTicks when absent or null), numbers as store.NumberKey (store.MinNumber
 // when absent), filtered strings as they are ("" when absent or null).
 func keysOf(c *resource.Collection, rec []byte) store.Keys {
-	r := gjson.GetManyBytes(rec, keyPaths[c]...)
+	var values [maxKeyPaths]gjson.Result
+	r := values[:len(c.Orders)+len(c.Filters)]
+	keyPaths[c].fill(gjson.ParseBytes(rec), r)
 	var k store.Keys
 	for i, o := range c.Orders {
 		k.Orders[i] = orderKey(o.Kind, r[i])
@@ -336,18 +338,80 @@ func orderKey(kind resource.Kind, v gjson.Result) int64 {
 	return store.MinTicks
 }
 
-// keyPaths are the JSON paths of each collection's orders, then its filters.
-var keyPaths = map[*resource.Collection][]string{}
+// keyPaths are the JSON paths of each collection's orders, then its filters, numbered in that
+// order.
+var keyPaths = map[*resource.Collection]*pathTree{}
+
+// maxKeyPaths is the most orders and filters a collection has.
+const maxKeyPaths = 8
 
 func init() {
 	for _, c := range resource.Collections {
+		t := &pathTree{index: -1}
 		for _, o := range c.Orders {
-			keyPaths[c] = append(keyPaths[c], o.Path)
+			t.add(strings.Split(o.Path, "."), len(t.under))
 		}
 		for _, f := range c.Filters {
-			keyPaths[c] = append(keyPaths[c], f.Path)
+			t.add(strings.Split(f.Path, "."), len(t.under))
+		}
+		if len(t.under) > maxKeyPaths {
+			panic("api: collection " + c.Name + " has more than maxKeyPaths orders and filters")
+		}
+		keyPaths[c] = t
+	}
+}
+
+// pathTree holds member paths (names separated by dots, as in resource.Order) as a tree, so
+// that fill reads them all in one walk of a record instead of one walk each.
+type pathTree struct {
+	name     string
+	index    int   // of the path that ends here, or -1
+	under    []int // the indexes of the paths below
+	children []*pathTree
+}
+
+// add adds path, the member names below t, as the path numbered index.
+func (t *pathTree) add(path []string, index int) {
+	if len(path) == 0 {
+		t.index = index
+		return
+	}
+	t.under = append(t.under, index)
+	for _, c := range t.children {
+		if c.name == path[0] {
+			c.add(path[1:], index)
+			return
 		}
 	}
+	c := &pathTree{name: path[0], index: -1}
+	t.children = append(t.children, c)
+	c.add(path[1:], index)
+}
+
+// fill sets out[i] to the value of path i in obj, the one gjson.Get finds: the first member of
+// the name at the end of the path, in the first member of each name on the way that has it.
+// Paths out already holds, or obj does not have, are left as they are.
+func (t *pathTree) fill(obj gjson.Result, out []gjson.Result) {
+	obj.ForEach(func(key, val gjson.Result) bool {
+		for _, c := range t.children {
+			if c.name != key.Str {
+				continue
+			}
+			if c.index >= 0 && !out[c.index].Exists() {
+				out[c.index] = val
+			}
+			if len(c.children) > 0 && val.IsObject() {
+				c.fill(val, out)
+			}
+			for _, i := range t.under {
+				if !out[i].Exists() {
+					return true
+				}
+			}
+			return false // all found
+		}
+		return true
+	})
 }
 
 // ticks counts 100 ns intervals since 0001-01-01T00:00:00Z, as .NET's DateTime does.

@@ -1,6 +1,8 @@
 package insight
 
 import (
+	"slices"
+
 	"github.com/tidwall/gjson"
 	"github.com/tidwall/sjson"
 	"github.com/usedinsight/usedinsight/internal/resource"
@@ -15,15 +17,13 @@ func Record(payload []byte, id string) []byte { return RecordFor(resource.Used, 
 // number is stored as that number. @odata annotations other than @odata.type are dropped; the
 // text is compact.
 func RecordFor(c *resource.Collection, payload []byte, id string) []byte {
-	root := gjson.ParseBytes(payload)
 	out := make([]byte, 0, len(payload)+len(id)+8)
 	out = append(out, '{')
-	needID := !root.Get("id").Exists()
-	if needID && !root.Get(`\@odata\.type`).Exists() {
-		out = gjson.AppendJSONString(appendName(out, "id"), id)
-		needID = false
-	}
-	root.ForEach(func(key, val gjson.Result) bool {
+	hasID, at := false, 0 // at: where "id" goes, right after the first @odata.type's value
+	gjson.ParseBytes(payload).ForEach(func(key, val gjson.Result) bool {
+		if key.Str == "id" {
+			hasID = true
+		}
 		if dropped(key.Str) {
 			return true
 		}
@@ -39,13 +39,25 @@ func RecordFor(c *resource.Collection, payload []byte, id string) []byte {
 		default:
 			out = append(out, val.Raw...)
 		}
-		if needID && key.Str == odataTypeAnnotation {
-			out = gjson.AppendJSONString(appendName(out, "id"), id)
-			needID = false
+		if at == 0 && key.Str == odataTypeAnnotation {
+			at = len(out)
 		}
 		return true
 	})
-	return append(out, '}')
+	out = append(out, '}')
+	if hasID {
+		return out
+	}
+	// Inserted once the walk knows whether the payload has an id, rather than looked up first.
+	member := gjson.AppendJSONString(append(make([]byte, 0, len(id)+8), `,"id":`...), id)
+	switch {
+	case at > 0:
+	case len(out) == 2: // {}
+		at, member = 1, member[1:]
+	default:
+		at, member = 1, append(member[1:], ',')
+	}
+	return slices.Insert(out, at, member...)
 }
 
 // appendValue appends the stored form of val, the value of member m (nil when undescribed):

@@ -20,6 +20,14 @@ func TestRecord(t *testing.T) {
 			`{"resourceReference":{"id":"caf\u00e9 \"q\""},"id":"mine","lastUsed":{"lastAccessedDateTime":"2020-03-16T13:31:55Z"},"resourceVisualization":{}}`,
 			"ignored",
 			`{"resourceReference":{"id":"caf\u00e9 \"q\""},"id":"mine","lastUsed":{"lastAccessedDateTime":"2020-03-16T13:31:55Z"},"resourceVisualization":{}}`},
+		{"id right after @odata.type when that comes last, even after a dropped annotation",
+			`{"lastUsed":{"lastAccessedDateTime":"2020-03-16T13:31:55Z"},"resourceVisualization":{},"resourceReference":{"id":"r"},"@odata.type":"#microsoft.graph.usedInsight","@odata.etag":"x"}`,
+			"last",
+			`{"lastUsed":{"lastAccessedDateTime":"2020-03-16T13:31:55Z"},"resourceVisualization":{},"resourceReference":{"id":"r"},"@odata.type":"#microsoft.graph.usedInsight","id":"last"}`},
+		{"a sent id after @odata.type: nothing added",
+			`{"@odata.type":"#microsoft.graph.usedInsight","lastUsed":{"lastAccessedDateTime":"2020-03-16T13:31:55Z"},"resourceVisualization":{},"resourceReference":{"id":"r"},"id":"mine"}`,
+			"ignored",
+			`{"@odata.type":"#microsoft.graph.usedInsight","lastUsed":{"lastAccessedDateTime":"2020-03-16T13:31:55Z"},"resourceVisualization":{},"resourceReference":{"id":"r"},"id":"mine"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
