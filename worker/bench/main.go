@@ -310,6 +310,7 @@ func run() (err error) {
 	kinds, kindsErr := compareKinds(goW, peer, secret)
 	if memory {
 		printCreate(targets, goW, peer, jsW, kvW, floorW, otherW, tmp, load1, start)
+		fmt.Println()
 		printKinds(kinds, kindsErr)
 		return nil
 	}
