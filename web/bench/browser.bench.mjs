@@ -6,10 +6,11 @@
 // - how soon the page is ready to validate (performance.mark('usedinsight:ready'), from
 //   navigation), with an empty cache (every file sent again; the module and the page bundle
 //   from their precompressed copies, worker/precompressed.mjs) and with a warm one (a
-//   reload); beside three reference pages loaded the same way, index.html
-//   with an empty module script instead of its scripts, with boot.mjs alone, and with a Go
-//   program that does nothing in place of insight.wasm, which tell what this machine and server
-//   take before the page does anything, what the module alone takes and what Go's runtime takes;
+//   reload); beside four reference pages loaded the same way, index.html
+//   with an empty module script instead of its scripts, with boot.mjs alone, with a Go
+//   program that does nothing in place of insight.wasm, and that program with the page's editor,
+//   which tell what this machine and server take before the page does anything, what the module
+//   alone takes, what Go's runtime takes and what the editor adds to it;
 // - validate in the page (window.usedInsight) against ajv 8 in the same page (the schema of
 //   bench/schema.mjs, compiled ahead of time with ajv's standalone code, JSON.parse included):
 //   the seed beside ajv (a figure to watch), a 64 KiB payload under 2 ms;
@@ -20,7 +21,9 @@
 //   load (target within 1.1x); the empty-cache load against the Go runtime alone (target 1.2x).
 //
 // Run by `make bench-browser`; directly: `cd web && npm run bench:browser` (needs what
-// `make test-browser` builds). ROUNDS=n sets the number of page loads of each kind (default 15).
+// `make test-browser` builds). ROUNDS=n sets the number of page loads of each kind (default 15);
+// BENCH_EDITOR=minimal makes the fourth reference page's editor CodeMirror with the JSON
+// language alone (see editorBundle).
 
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -80,11 +83,12 @@ function printTable(head, rows, { left = 1 } = {}) {
   console.log([line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
 }
 
-// Three reference pages, loaded like the page itself, show how much of its ready time is not the
+// Four reference pages, loaded like the page itself, show how much of its ready time is not the
 // page's own work on this machine and server: bench-floor.html is index.html with one empty
 // module script instead of its scripts (HTML, CSS and a script, nothing else), bench-core.html
-// is index.html with nothing but boot.mjs, which fetches, compiles and starts insight.wasm, and
-// bench-bare.html does the same with a Go program that does nothing (see bareGo).
+// is index.html with nothing but boot.mjs, which fetches, compiles and starts insight.wasm,
+// bench-bare.html does the same with a Go program that does nothing (see bareGo), and
+// bench-editor.html is the page with that program and, for a bundle, its editor alone.
 function referencePages(index) {
   const scripts = index.match(/<script\b[^>]*><\/script>\n/g) ?? [];
   const bundlePreload = '<link rel="modulepreload" href="dist/playground.js">\n';
@@ -99,6 +103,20 @@ function referencePages(index) {
     'bench-core.html': only('bench-core.mjs', index.replace(bundlePreload, '')),
     'bench-core.mjs': "import { ready } from './boot.mjs';\n\nawait ready;\nperformance.mark('usedinsight:ready');\n",
     'bench-bare.html': only('bench-bare.mjs', index.replace(/<link rel="modulepreload" href="(boot\.mjs|insight\.mjs|dist\/playground\.js)">\n/g, '')),
+    // The page itself, its scripts and preloads as they are, except that boot.mjs starts the Go
+    // program that does nothing and dist/playground.js only builds the editor (editorBundle).
+    'bench-editor.html': index.replace('<link rel="modulepreload" href="insight.mjs">\n', '').replaceAll('"boot.mjs"', '"bench-boot.mjs"'),
+    'bench-boot.mjs': `import './wasm_exec.js';
+
+performance.mark('usedinsight:start');
+const module = WebAssembly.compileStreaming(fetch(new URL('insight.wasm', import.meta.url)));
+export const ready = module.then(async (m) => {
+  performance.mark('usedinsight:compiled');
+  const go = new Go();
+  go.run(await WebAssembly.instantiate(m, go.importObject));
+  performance.mark('usedinsight:started');
+});
+`,
     // What boot.mjs and insight.mjs's load do, short of reading the exports such a program lacks.
     'bench-bare.mjs': `import './wasm_exec.js';
 
@@ -126,6 +144,34 @@ async function bareGo() {
   }
 }
 
+// editorBundle is the playground's editor alone, bundled as make bundles the page: it builds the
+// editor with the seed (CodeMirror and the page's extensions, no diagnostics) and marks ready
+// once the Go program of bench-boot.mjs has started. In place of dist/playground.js on the
+// fourth reference page, it says what a page with this editor takes at least. With
+// BENCH_EDITOR=minimal, the editor is CodeMirror with the JSON language and nothing else.
+async function editorBundle() {
+  const [imports, create] = process.env.BENCH_EDITOR === 'minimal'
+    ? [`import { EditorView } from '@codemirror/view';\nimport { json } from '@codemirror/lang-json';`,
+      `new EditorView({ doc: seed, extensions: [json()], parent: document.getElementById('editor') });`]
+    : [`import { createEditor } from './src/editor.mjs';`, `createEditor(document.getElementById('editor'), seed, { onChange() {}, check: () => null });`];
+  const out = await build({
+    stdin: {
+      contents: `import { ready } from '../bench-boot.mjs';
+${imports}
+import { seed } from './src/samples.mjs';
+performance.mark('usedinsight:script');
+${create}
+performance.mark('usedinsight:ui');
+await ready;
+performance.mark('usedinsight:ready');
+`,
+      resolveDir: webDir, loader: 'js',
+    },
+    bundle: true, format: 'esm', target: 'es2022', minify: true, external: ['../bench-boot.mjs'], legalComments: 'eof', write: false,
+  });
+  return Buffer.from(out.outputFiles[0].contents);
+}
+
 const script = await ajvScript();
 const references = referencePages(await readFile(new URL('../index.html', import.meta.url), 'utf8'));
 const server = await startWrangler({
@@ -138,12 +184,16 @@ const server = await startWrangler({
 // The bare Go program is served by a wrangler dev of its own as /insight.wasm, with its
 // compressed copies, so that it comes the way the module does (worker/precompressed.mjs).
 const bare = await bareGo();
+const editor = await editorBundle();
 const bareServer = await startWrangler({
   addAssets: async (dir) => {
     await writeFile(`${dir}/insight.wasm`, bare);
     await writeFile(`${dir}/insight.wasm.br`, brotli11(bare));
     await writeFile(`${dir}/insight.wasm.gz`, gzipSync(bare, { level: 9 }));
-    for (const name of ['bench-bare.html', 'bench-bare.mjs']) await writeFile(`${dir}/${name}`, references[name]);
+    await writeFile(`${dir}/dist/playground.js`, editor);
+    await writeFile(`${dir}/dist/playground.js.br`, brotli11(editor));
+    await writeFile(`${dir}/dist/playground.js.gz`, gzipSync(editor, { level: 9 }));
+    for (const name of ['bench-bare.html', 'bench-bare.mjs', 'bench-editor.html', 'bench-boot.mjs']) await writeFile(`${dir}/${name}`, references[name]);
   },
 });
 const browser = await launch();
@@ -173,7 +223,7 @@ try {
     const wasmEntry = performance.getEntriesByType('resource').find((r) => r.name.endsWith('/insight.wasm'));
     return { ...m, wasmEnd: wasmEntry?.responseEnd };
   };
-  const loads = { cold: [], warm: [], floor: [], core: [], bare: [], swOnline: [], swOffline: [] };
+  const loads = { cold: [], warm: [], floor: [], core: [], bare: [], editor: [], swOnline: [], swOffline: [] };
   // Contexts block service workers except where a load is said to be served by one: the page
   // registers its worker once ready, which would otherwise serve the warm reload.
   const coldLoad = async (path, base = server.base, serviceWorkers = 'block') => {
@@ -195,7 +245,7 @@ try {
   };
   for (let i = 0; i < ROUNDS; i++) {
     // The reference pages, each in a context of its own, alternating with the page.
-    for (const [kind, path, base] of [['floor', '/bench-floor.html'], ['core', '/bench-core.html'], ['bare', '/bench-bare.html', bareServer.base]]) {
+    for (const [kind, path, base] of [['floor', '/bench-floor.html'], ['core', '/bench-core.html'], ['bare', '/bench-bare.html', bareServer.base], ['editor', '/bench-editor.html', bareServer.base]]) {
       const load = await coldLoad(path, base);
       loads[kind].push(load.marks);
       await load.context.close();
@@ -242,10 +292,12 @@ try {
     rowOf('playground, service worker, online', loads.swOnline), rowOf('playground, service worker, offline', loads.swOffline),
     rowOf('reference: HTML+CSS+empty module, empty', loads.floor), rowOf('reference: boot.mjs only, empty', loads.core),
     rowOf(`reference: Go runtime alone (${bare.length} B), empty`, loads.bare),
+    rowOf(`reference: Go runtime alone + ${process.env.BENCH_EDITOR === 'minimal' ? 'a minimal editor' : 'the editor'} (${editor.length} B), empty`, loads.editor),
   ]);
   console.log('(the reference pages are index.html without its scripts: with one empty module script; with boot.mjs alone,\n'
     + ' which fetches, compiles and starts insight.wasm; and with a script that does the same with a Go program that does\n'
-    + ' nothing, served as insight.wasm by a wrangler dev of its own; ready is when that script has run)');
+    + ' nothing, served as insight.wasm by a wrangler dev of its own; ready is when that script has run; the last is\n'
+    + ' index.html whole, its boot.mjs starting that program and its bundle only building the editor with the seed)');
   const readyCold = median(loads.cold.map((x) => x.ready));
   const readyWarm = median(loads.warm.map((x) => x.ready));
   const readyRef = (kind) => fmt(median(loads[kind].map((x) => x.ready)), 0);
@@ -257,7 +309,8 @@ try {
   }
   const bareRatio = readyCold / readyOf('bare');
   verdicts.push(['empty cache within 1.2x of the Go runtime alone', bareRatio <= 1.2 ? 'met' : 'NOT met',
-    `median ${fmt(readyCold, 0)} ms vs ${fmt(readyOf('bare'), 0)} ms (${fmt(bareRatio, 2)}x); boot.mjs alone ${readyRef('core')} ms (${fmt(readyOf('core') / readyOf('bare'), 2)}x)`]);
+    `median ${fmt(readyCold, 0)} ms vs ${fmt(readyOf('bare'), 0)} ms (${fmt(bareRatio, 2)}x); boot.mjs alone ${readyRef('core')} ms (${fmt(readyOf('core') / readyOf('bare'), 2)}x); `
+    + `the Go runtime alone with the editor ${readyRef('editor')} ms (${fmt(readyOf('editor') / readyOf('bare'), 2)}x)`]);
 
   // ---- validate vs ajv, in the page ----
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, serviceWorkers: 'block' });
