@@ -2,10 +2,16 @@
 // profile.mjs in Node.js and, through withMemoryKV, by `go run ./worker/bench -kv memory` in
 // workerd. Both Workers measured get the same one, so only their own work differs.
 
-/** A KV namespace in memory; every operation completes later, like I/O: in a later macrotask
- * where setImmediate exists (Node.js), else in a microtask after the caller returns. */
+/**
+ * A KV namespace in memory; every operation completes later, like I/O: in a later macrotask
+ * where setImmediate exists (Node.js), else in a microtask after the caller returns. It keeps
+ * the newest `capacity` keys and forgets older ones, so that a benchmark's thousands of creates
+ * neither make every list scan them all nor grow the heap that V8 collects: what a Worker costs
+ * stays the same however long it runs.
+ */
 export class MemoryKV {
-  constructor() {
+  constructor(capacity = 4096) {
+    this.capacity = capacity;
     this.m = new Map();
     this.ops = { get: 0, put: 0, list: 0, delete: 0 };
   }
@@ -23,7 +29,9 @@ export class MemoryKV {
   put(key, value) {
     this.ops.put++;
     const b = typeof value === 'string' ? new TextEncoder().encode(value) : new Uint8Array(value instanceof ArrayBuffer ? value : value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
+    this.m.delete(key); // a new write is the newest
     this.m.set(key, b);
+    if (this.m.size > this.capacity) this.m.delete(this.m.keys().next().value);
     return this.later(undefined);
   }
   delete(key) {

@@ -77,7 +77,7 @@ async function loadHandler() {
 }
 
 const fetch = await loadHandler();
-const kv = new MemoryKV();
+const kv = new MemoryKV(Infinity); // the delete run deletes what it created first
 const env = { INSIGHTS: kv, AUTH_SECRET: 'profile-secret-0123456789abcdef0123', ALLOWED_ORIGINS: '' };
 const auth = 'Bearer ' + token(env.AUTH_SECRET, 'profile-user');
 const base = 'http://127.0.0.1:8787';
