@@ -407,8 +407,9 @@ func workerdParts() string {
 // warmupSlice is the length of each slice of a Worker's warm-up, whose rate is printed.
 const warmupSlice = 5 * time.Second
 
-// printCreate prints the create rounds: each Worker's figures and the Go Workers' ratios to the
-// create peer.
+// printCreate prints the create rounds of targets: each Worker's figures and the Go Workers'
+// ratios to the create peer (of the floor, the other Go Worker and the KV-work Worker when they
+// are among targets).
 func printCreate(targets []*target, goW, peer, jsW, kvW, floorW, otherW *target, tmp, load1 string, start time.Time) {
 	shape := "the Go Worker with worker/wrangler.jsonc minus its static assets, the JavaScript Workers with worker/bench/baseline/wrangler.jsonc"
 	if *assets {
@@ -434,10 +435,10 @@ func printCreate(targets []*target, goW, peer, jsW, kvW, floorW, otherW *target,
 	g, j, pc := goW.create, jsW.create, peer.create
 	printVersus("Go Worker / JS create peer", g, pc, true, "   (req/s: higher is better; p50, p99, CPU: lower is better)")
 	fmt.Printf("  (CPU ms: CPU time of the Worker's workerd processes per request, from /proc: %s)\n", workerdParts())
-	if *floor {
+	if slices.Contains(targets, floorW) {
 		printVersus("Go floor / JS create peer", floorW.create, pc, false, "")
 	}
-	if *compare != "" || *aa {
+	if slices.Contains(targets, otherW) {
 		printVersus(otherW.name+" / JS create peer", otherW.create, pc, true, "")
 		printVersus(otherW.name+" / Go Worker", otherW.create, g, true, "")
 		if *compare == "" {
@@ -446,7 +447,7 @@ func printCreate(targets []*target, goW, peer, jsW, kvW, floorW, otherW *target,
 	}
 	fmt.Printf("  %-42s %8.2fx %8.2fx %8.2fx\n", "Go Worker / JS baseline",
 		g.rate()/j.rate(), ratio(g.pct(50), j.pct(50)), ratio(g.pct(99), j.pct(99)))
-	if *kvwork && *kvKind != "memory" {
+	if slices.Contains(targets, kvW) {
 		k := kvW.create
 		fmt.Printf("  %-42s %8.2fx %8.2fx %8.2fx\n", "JS with the store's KV work / JS baseline", k.rate()/j.rate(), ratio(k.pct(50), j.pct(50)), ratio(k.pct(99), j.pct(99)))
 		fmt.Printf("  %-42s %8.2fx %8.2fx %8.2fx\n", "Go Worker / JS with the store's KV work", g.rate()/k.rate(), ratio(g.pct(50), k.pct(50)), ratio(g.pct(99), k.pct(99)))
